@@ -1,0 +1,84 @@
+"""One entry point: snapshot bytes in, Document out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+
+from . import EXTRACTOR_NAME, EXTRACTOR_VERSION
+from .errors import ExtractionError
+from .models import Block, Document, ExtractorInfo, SourceKind, SourceRef
+from .normalize import decode_utf8
+from .quality import measure
+from .script import detect_language, direction
+from .text import text_blocks
+
+
+def sniff_kind(data: bytes) -> SourceKind:
+    """Tell a PDF, an HTML page and plain text apart from their first bytes."""
+    head = data[:1024].lstrip().lower()
+    if head.startswith(b"%pdf"):
+        return "pdf"
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head:
+        return "html"
+    return "text"
+
+
+def _blocks_for(kind: SourceKind, data: bytes, source_id: str) -> tuple[list[Block], list[str]]:
+    if kind == "text":
+        text, warnings = decode_utf8(data)
+        return text_blocks(text), warnings
+    raise ExtractionError(source_id, f"no extractor for kind {kind!r} in this version")
+
+
+def _label_languages(blocks: list[Block], declared: Sequence[str]) -> list[str]:
+    """Set each block's lang and dir; return the document's languages, commonest first."""
+    counts: Counter[str] = Counter()
+    for block in blocks:
+        block.lang = detect_language(block.text, declared)
+        block.dir = direction(block.lang)
+        if block.lang and not block.furniture:
+            counts[block.lang] += len(block.text.split())
+    return [lang for lang, _ in counts.most_common()] or list(declared)
+
+
+def extract(
+    data: bytes,
+    *,
+    kind: SourceKind,
+    source_id: str,
+    fetched_at: datetime,
+    sha256: str,
+    snapshot: str,
+    url: str | None = None,
+    title: str | None = None,
+    languages: Sequence[str] = (),
+) -> Document:
+    """Turn one snapshot into a Document.
+
+    ``languages`` are the source's declared languages, used as a prior when telling
+    Latin-script languages apart. Raises ExtractionError naming the source on bad input.
+    """
+    if not data.strip():
+        raise ExtractionError(source_id, "snapshot is empty")
+    blocks, warnings = _blocks_for(kind, data, source_id)
+    if not blocks:
+        raise ExtractionError(source_id, "snapshot has no text")
+    langs = _label_languages(blocks, languages)
+    heading = next((b.text for b in blocks if b.type == "heading" and not b.furniture), None)
+    return Document(
+        source=SourceRef(
+            id=source_id,
+            url=url,
+            kind=kind,
+            fetched_at=fetched_at,
+            sha256=sha256,
+            snapshot=snapshot,
+        ),
+        languages=langs,
+        title=title or heading or blocks[0].text,
+        blocks=blocks,
+        quality=measure(blocks, warnings),
+        extractor=ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION),
+    )

@@ -1,0 +1,201 @@
+"""The JSON contract: pydantic models for Document and ChangeSet.
+
+Downstream apps consume these through the JSON Schema printed by ``dalil schema`` (a copy
+is committed under ``extractors/schemas/``). Bump ``SCHEMA_VERSION`` on any change to the
+shape: minor for additive fields, major for anything that breaks a consumer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0.0"
+
+SourceKind = Literal["html", "pdf", "text"]
+BlockType = Literal["heading", "paragraph", "list_item", "table_row", "caption", "other"]
+Significance = Literal["substantive", "editorial", "noise"]
+ChangeKind = Literal[
+    "procedure_added",
+    "procedure_removed",
+    "step_added",
+    "step_removed",
+    "step_changed",
+    "step_moved",
+    "eligibility_changed",
+    "required_document_added",
+    "required_document_removed",
+    "url_added",
+    "url_removed",
+    "url_changed",
+    "address_changed",
+    "figure_changed",
+    "title_changed",
+    "text_added",
+    "text_removed",
+    "text_changed",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceRef(_Model):
+    """Where a Document came from: the source and the exact snapshot bytes."""
+
+    id: str = Field(description="Registry slug of the source.")
+    url: str | None = Field(default=None, description="Live URL, when one is known.")
+    kind: SourceKind
+    fetched_at: datetime = Field(description="When the snapshot was captured (UTC).")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the snapshot bytes.")
+    snapshot: str = Field(description="Where the snapshot bytes live (store key or path).")
+
+
+class Candidate(_Model):
+    text: str
+    score: float
+
+
+class Repair(_Model):
+    """One edit made to a block's raw text, with its evidence."""
+
+    original: str
+    result: str
+    rule: str
+    confidence: float = Field(ge=0, le=1)
+    uncertain: bool = False
+    candidates: list[Candidate] = Field(default_factory=list)
+
+
+class Block(_Model):
+    """An ordered unit of text with its provenance."""
+
+    id: str
+    type: BlockType
+    text: str = Field(description="Normalised, repaired text.")
+    raw_text: str = Field(description="The text exactly as it was in the snapshot.")
+    lang: str | None = Field(default=None, description="ISO 639-1 code, from the script.")
+    dir: Literal["rtl", "ltr"] | None = None
+    page: int | None = Field(default=None, description="1-based PDF page, when there is one.")
+    line: int | None = Field(default=None, description="1-based first line in a text snapshot.")
+    level: int | None = Field(default=None, description="Heading level.")
+    number: str | None = Field(default=None, description="List item's number, as written.")
+    depth: int | None = Field(default=None, description="List nesting depth, 0-based.")
+    furniture: bool = Field(default=False, description="Page furniture: menus, ads, footers.")
+    repairs: list[Repair] = Field(default_factory=list)
+
+
+class Step(_Model):
+    id: str
+    number: int
+    text: str
+    urls: list[str] = Field(default_factory=list)
+    block_ids: list[str] = Field(default_factory=list)
+
+
+class Procedure(_Model):
+    id: str
+    title: str
+    eligibility: list[str] = Field(default_factory=list)
+    required_documents: list[str] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+
+
+class Url(_Model):
+    url: str = Field(description="Normalised URL.")
+    raw: str = Field(description="The URL as written in the source.")
+    label: str | None = None
+    block_id: str | None = None
+    furniture: bool = False
+
+
+class Address(_Model):
+    raw: str
+    street: str | None = None
+    district: str | None = None
+    po_box: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    block_id: str | None = None
+
+
+class Figure(_Model):
+    text: str
+    value: float | None = None
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
+    block_id: str | None = None
+
+
+class Quality(_Model):
+    """Counts that tell how much of a document was damaged and what was done about it."""
+
+    blocks: int = 0
+    tokens: int = 0
+    damaged_tokens: int = 0
+    repaired_tokens: int = 0
+    uncertain_tokens: int = 0
+    needs_ocr: bool = False
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ExtractorInfo(_Model):
+    name: str
+    version: str
+
+
+class Document(_Model):
+    """One version of one source, as structured JSON."""
+
+    schema_version: str = SCHEMA_VERSION
+    source: SourceRef
+    languages: list[str] = Field(default_factory=list)
+    title: str | None = None
+    blocks: list[Block] = Field(default_factory=list)
+    procedures: list[Procedure] = Field(default_factory=list)
+    urls: list[Url] = Field(default_factory=list)
+    addresses: list[Address] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    quality: Quality = Field(default_factory=Quality)
+    extractor: ExtractorInfo
+
+
+class WordOp(_Model):
+    """One run of a word-level diff: kept, inserted or deleted words, in logical order."""
+
+    op: Literal["equal", "insert", "delete"]
+    text: str
+
+
+class Change(_Model):
+    id: str = Field(description="Stable id: derived from source, versions, kind and path.")
+    kind: ChangeKind
+    significance: Significance
+    path: str = Field(description="Where in the Document the change is, e.g. blocks/b0012.")
+    before: str | None = None
+    after: str | None = None
+    summary: str
+    word_diff: list[WordOp] = Field(default_factory=list)
+
+
+class ChangeSet(_Model):
+    """What changed between two versions of one source."""
+
+    schema_version: str = SCHEMA_VERSION
+    source_id: str
+    from_version: str | None = Field(description="None for a source's first version.")
+    to_version: str
+    technical_upgrade: bool = False
+    changes: list[Change] = Field(default_factory=list)
+
+
+def json_schemas() -> dict[str, dict]:
+    """The published JSON Schemas, by name."""
+    return {
+        "document": Document.model_json_schema(),
+        "changeset": ChangeSet.model_json_schema(),
+    }

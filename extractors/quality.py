@@ -1,0 +1,31 @@
+"""Damage counts for a list of blocks."""
+
+from __future__ import annotations
+
+import re
+
+from .models import Block, Quality
+
+_DAMAGE = re.compile(r"\ufffd|\(cid:\d+\)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def is_damaged(token: str) -> bool:
+    """A token carries damage: U+FFFD, a pdfplumber ``(cid:N)`` or a control character."""
+    return bool(_DAMAGE.search(token))
+
+
+def measure(blocks: list[Block], warnings: list[str]) -> Quality:
+    """Count tokens, damaged tokens (in ``text``) and repaired or uncertain ones."""
+    tokens = damaged = 0
+    for block in blocks:
+        words = block.text.split()
+        tokens += len(words)
+        damaged += sum(is_damaged(w) for w in words)
+    return Quality(
+        blocks=len(blocks),
+        tokens=tokens,
+        damaged_tokens=damaged,
+        repaired_tokens=sum(len(b.repairs) for b in blocks),
+        uncertain_tokens=sum(r.uncertain for b in blocks for r in b.repairs),
+        warnings=warnings,
+    )

@@ -1,0 +1,105 @@
+"""The text path: split a plain-text snapshot into ordered blocks.
+
+Rules, all generic:
+- a line that ends in whitespace is soft-wrapped (the RFC 3676 "format=flowed" convention,
+  which PDF-to-text tools also follow), so the next non-blank line continues it;
+- otherwise each line is its own block;
+- a line that starts with a bullet or a number (``•``, ``-``, ``1.``, ``2)``, ``١-``) is a
+  list item, its depth taken from its indentation;
+- a short line that stands alone between blank lines, without closing punctuation, is a
+  heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .models import Block, BlockType
+from .normalize import normalize_text
+
+_BULLET = re.compile(r"^(?P<indent>[ \t]*)[•·▪●◦‣∙\-\*–]\s+(?P<body>\S.*)$", re.S)
+_NUMBERED = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<number>[0-9\u0660-\u0669\u06F0-\u06F9]{1,3})[.)\-–]\s+(?P<body>\S.*)$",
+    re.S,
+)
+_HEADING_MAX_WORDS = 12
+_CLOSING = tuple(".!?؟;؛,،…")
+
+
+@dataclass
+class _Line:
+    text: str
+    number: int
+
+
+def _list_marker(line: str) -> re.Match[str] | None:
+    return _BULLET.match(line) or _NUMBERED.match(line)
+
+
+def logical_lines(text: str) -> list[tuple[list[_Line], bool]]:
+    """Join soft-wrapped physical lines into logical lines.
+
+    Each logical line comes with whether it stands alone, with a blank line (or the edge
+    of the text) on both sides.
+    """
+    runs: list[tuple[list[_Line], bool]] = []  # (lines, blank line before)
+    current: list[_Line] = []
+    blank_before = blank_seen = True
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            blank_seen = True
+            continue
+        if current and current[-1].text[-1:].isspace() and not _list_marker(raw):
+            current.append(_Line(raw, number))
+        else:
+            if current:
+                runs.append((current, blank_before))
+            current, blank_before = [_Line(raw, number)], blank_seen
+        blank_seen = False
+    if current:
+        runs.append((current, blank_before))
+    after = [before for _, before in runs[1:]] + [True]
+    return [
+        (lines, before and blank_after)
+        for (lines, before), blank_after in zip(runs, after, strict=True)
+    ]
+
+
+def _depth(indent: str) -> int:
+    return max(0, len(indent.expandtabs(4)) - 2) // 2
+
+
+def _classify(raw: str, norm: str, alone: bool) -> tuple[BlockType, str, dict[str, Any]]:
+    """Block type, text without its list marker, and type-specific fields."""
+    if marker := _list_marker(raw):
+        extra: dict[str, Any] = {"depth": _depth(marker["indent"])}
+        if "number" in marker.groupdict():
+            extra["number"] = marker["number"]
+        return "list_item", normalize_text(marker["body"]), extra
+    if alone and len(norm.split()) <= _HEADING_MAX_WORDS and not norm.endswith(_CLOSING):
+        return "heading", norm, {"level": 2}
+    return "paragraph", norm, {}
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Split plain text into blocks: ``raw_text`` as written, ``text`` normalised."""
+    blocks: list[Block] = []
+    for lines, alone in logical_lines(text):
+        raw = "\n".join(line.text for line in lines)
+        norm = normalize_text(raw)
+        if not norm:
+            continue
+        kind, clean, extra = _classify(raw, norm, alone)
+        blocks.append(
+            Block(
+                id=f"b{len(blocks) + 1:04d}",
+                type=kind,
+                text=clean,
+                raw_text=raw,
+                line=lines[0].number,
+                **extra,
+            )
+        )
+    return blocks
