@@ -7,10 +7,10 @@ shape: minor for additive fields, major for anything that breaks a consumer.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -39,6 +39,11 @@ ChangeKind = Literal[
 ]
 
 
+def version_id(captured_at: datetime, sha256: str) -> str:
+    """Sortable, deterministic version id: capture time (UTC) and a short content hash."""
+    return f"{captured_at.astimezone(UTC):%Y%m%dT%H%M%SZ}-{sha256[:12]}"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -49,7 +54,7 @@ class SourceRef(_Model):
     id: str = Field(description="Registry slug of the source.")
     url: str | None = Field(default=None, description="Live URL, when one is known.")
     kind: SourceKind
-    fetched_at: datetime = Field(description="When the snapshot was captured (UTC).")
+    fetched_at: AwareDatetime = Field(description="When the snapshot was captured (UTC).")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the snapshot bytes.")
     snapshot: str = Field(description="Where the snapshot bytes live (store key or path).")
 
@@ -162,6 +167,11 @@ class Document(_Model):
     figures: list[Figure] = Field(default_factory=list)
     quality: Quality = Field(default_factory=Quality)
     extractor: ExtractorInfo
+
+    @property
+    def version(self) -> str:
+        """This version's id in the store."""
+        return version_id(self.source.fetched_at, self.source.sha256)
 
 
 class WordOp(_Model):

@@ -1,0 +1,146 @@
+"""Live fetch of a source URL with httpx: bounded, polite and conditional."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from extractors import EXTRACTOR_VERSION
+from extractors.extract import sniff_kind
+from extractors.models import SourceKind
+
+USER_AGENT = (
+    f"dalil/{EXTRACTOR_VERSION} (monitor of public Moroccan health-insurance procedures; "
+    "polite, conditional requests)"
+)
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_REDIRECTS = 5
+
+
+class FetchError(Exception):
+    """A live fetch failed. ``retryable`` tells whether trying again may help."""
+
+    def __init__(self, url: str, reason: str, *, retryable: bool) -> None:
+        super().__init__(f"fetch {url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.retryable = retryable
+
+    def __reduce__(self):  # keep the keyword-only flag when pickled across processes
+        return (_rebuild_fetch_error, (self.url, self.reason, self.retryable))
+
+
+def _rebuild_fetch_error(url: str, reason: str, retryable: bool) -> FetchError:
+    return FetchError(url, reason, retryable=retryable)
+
+
+@dataclass
+class FetchResult:
+    """What a fetch brought back. ``data`` is None when the server said 304 Not Modified."""
+
+    url: str
+    status: int
+    fetched_at: datetime
+    data: bytes | None = None
+    kind: SourceKind | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def fetch(
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_redirects: int = DEFAULT_MAX_REDIRECTS,
+) -> FetchResult:
+    """GET ``url`` conditionally, with a timeout, a size cap and a redirect cap.
+
+    ``timeout`` bounds each network wait and the whole download. Raises FetchError.
+    """
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html,application/pdf,text/plain;q=0.9,*/*;q=0.5",
+    }
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    deadline = time.monotonic() + timeout
+    try:
+        with (
+            httpx.Client(
+                timeout=httpx.Timeout(timeout),
+                follow_redirects=True,
+                max_redirects=max_redirects,
+                headers=headers,
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
+            return _read(url, response, max_bytes, deadline)
+    except httpx.TooManyRedirects:
+        raise FetchError(url, f"more than {max_redirects} redirects", retryable=False) from None
+    except httpx.TimeoutException as exc:
+        raise FetchError(
+            url, f"timed out after {timeout:g} s ({type(exc).__name__})", retryable=True
+        ) from None
+    except httpx.TransportError as exc:
+        raise FetchError(
+            url, f"network error: {exc or type(exc).__name__}", retryable=True
+        ) from None
+    except httpx.InvalidURL as exc:
+        raise FetchError(url, f"invalid URL: {exc}", retryable=False) from None
+
+
+def _read(url: str, response: httpx.Response, max_bytes: int, deadline: float) -> FetchResult:
+    fetched_at = datetime.now(UTC)
+    common = {
+        "url": str(response.url),
+        "status": response.status_code,
+        "fetched_at": fetched_at,
+        "etag": response.headers.get("etag"),
+        "last_modified": response.headers.get("last-modified"),
+        "headers": dict(response.headers),
+    }
+    if response.status_code == 304:
+        return FetchResult(**common)
+    if response.status_code >= 400:
+        retryable = response.status_code >= 500 or response.status_code in (408, 429)
+        raise FetchError(
+            url, f"HTTP {response.status_code} {response.reason_phrase}", retryable=retryable
+        )
+    declared = int(response.headers.get("content-length") or 0)
+    if declared > max_bytes:
+        raise FetchError(
+            url, f"body of {declared} bytes exceeds the {max_bytes}-byte cap", retryable=False
+        )
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(url, f"body exceeds the {max_bytes}-byte cap", retryable=False)
+        if time.monotonic() > deadline:
+            raise FetchError(url, "download did not finish in time", retryable=True)
+        chunks.append(chunk)
+    data = b"".join(chunks)
+    if not data.strip():
+        raise FetchError(url, "empty response body", retryable=True)
+    return FetchResult(
+        **common,
+        data=data,
+        kind=sniff_kind(data),
+        content_type=response.headers.get("content-type"),
+    )

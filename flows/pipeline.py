@@ -1,0 +1,212 @@
+"""Refresh one source, as plain functions: acquire snapshots, extract, compare, publish.
+
+The Prefect flow in ``flows/refresh.py`` runs ``refresh_source`` as one task per source;
+tests and benchmarks call it directly, without the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from hashlib import sha256
+from typing import Any, Literal
+
+from extractors.diff import diff
+from extractors.errors import ExtractionError
+from extractors.extract import extract
+from extractors.models import Document
+
+from .fetch import FetchError, FetchResult, fetch
+from .registry import Registry, Source
+from .store import Store, StoreError
+
+STALE_AFTER_FAILURES = 3
+Fetcher = Callable[..., FetchResult]
+
+
+@dataclass
+class Outcome:
+    """What a refresh did to one source."""
+
+    source_id: str
+    outcome: Literal["new", "unchanged", "failed"]
+    versions: list[str] = field(default_factory=list)
+    changes: int = 0
+    error: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.outcome == "failed":
+            return "failed" + (" (after recording new versions)" if self.versions else "")
+        if self.outcome == "unchanged":
+            return "no change"
+        return "new version" if len(self.versions) == 1 else f"{len(self.versions)} new versions"
+
+
+def _record(
+    store: Store,
+    source: Source,
+    latest: Document | None,
+    data: bytes,
+    captured_at: datetime,
+    meta: dict[str, Any],
+    kind: str | None = None,
+) -> tuple[Document, int] | None:
+    """Store a snapshot and, if it differs from ``latest``, publish its new version."""
+    digest = sha256(data).hexdigest()
+    if latest is not None and latest.source.sha256 == digest:
+        return None
+    store.put_snapshot(
+        data, {"source_id": source.id, "captured_at": captured_at.isoformat(), **meta}
+    )
+    doc = extract(
+        data,
+        kind=kind or source.kind,
+        source_id=source.id,
+        fetched_at=captured_at,
+        sha256=digest,
+        snapshot=f"snapshots/{digest}",
+        url=source.url,
+        title=source.title,
+        languages=source.languages,
+    )
+    changes = diff(latest, doc)
+    store.publish(doc, changes)
+    return doc, len(changes.changes)
+
+
+def refresh_source(
+    store: Store,
+    registry: Registry,
+    source: Source,
+    *,
+    offline: bool = True,
+    fetcher: Fetcher = fetch,
+) -> Outcome:
+    """Bring one source up to date in ``store``. Never raises for a bad source."""
+    state = store.state(source.id)
+    result = Outcome(source.id, "unchanged")
+    try:
+        latest = store.latest(source.id)
+        for snap in registry.snapshots(source):
+            captured_at = datetime.combine(snap.date, time(), UTC)
+            if latest is not None and captured_at <= latest.source.fetched_at:
+                continue
+            meta = {"origin": "corpus", "path": str(snap.file)}
+            latest = (
+                _note(
+                    result,
+                    _record(store, source, latest, snap.file.read_bytes(), captured_at, meta),
+                )
+                or latest
+            )
+        if source.url and not offline:
+            fetched = fetcher(source.url, etag=state.etag, last_modified=state.last_modified)
+            if not fetched.not_modified:
+                meta = {
+                    "origin": "live",
+                    "url": fetched.url,
+                    "content_type": fetched.content_type,
+                    "headers": fetched.headers,
+                }
+                latest = (
+                    _note(
+                        result,
+                        _record(
+                            store,
+                            source,
+                            latest,
+                            fetched.data,
+                            fetched.fetched_at,
+                            meta,
+                            fetched.kind,
+                        ),
+                    )
+                    or latest
+                )
+            state.etag, state.last_modified = (
+                fetched.etag or state.etag,
+                fetched.last_modified or state.last_modified,
+            )
+        state.status, state.last_error, state.consecutive_failures = "ok", None, 0
+    except (FetchError, ExtractionError, StoreError, OSError) as exc:
+        result.outcome, result.error = "failed", _reason(source, exc)
+        state.consecutive_failures += 1
+        state.last_error = result.error
+        state.status = "stale" if state.consecutive_failures >= STALE_AFTER_FAILURES else "failing"
+    try:
+        store.save_state(state)
+    except StoreError as exc:
+        result.outcome, result.error = "failed", str(exc)
+    return result
+
+
+def _note(result: Outcome, recorded: tuple[Document, int] | None) -> Document | None:
+    if recorded is None:
+        return None
+    doc, changes = recorded
+    result.outcome = "new"
+    result.versions.append(doc.version)
+    result.changes += changes
+    return doc
+
+
+def _reason(source: Source, exc: BaseException) -> str:
+    text = str(exc)
+    if isinstance(exc, OSError) and not isinstance(exc, StoreError):
+        text = f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}".lstrip(": ")
+    return text if text.startswith(source.id) else f"{source.id}: {text}"
+
+
+def index_entry(store: Store, source: Source) -> dict[str, Any]:
+    """The ``index.json`` entry for a source, from its latest version and its state."""
+    state = store.state(source.id)
+    latest = store.latest(source.id)
+    entry: dict[str, Any] = {
+        "title": source.title,
+        "publisher": source.publisher,
+        "kind": source.kind,
+        "url": source.url,
+        "status": state.status,
+        "last_error": state.last_error,
+        "consecutive_failures": state.consecutive_failures,
+        "latest_version": None,
+        "sha256": None,
+        "updated_at": None,
+        "versions": len(store.versions(source.id)),
+    }
+    if latest is not None:
+        entry |= {
+            "latest_version": latest.version,
+            "sha256": latest.source.sha256,
+            "updated_at": latest.source.fetched_at.isoformat(),
+            "counts": {
+                "blocks": len(latest.blocks),
+                "procedures": len(latest.procedures),
+                "urls": len(latest.urls),
+                "addresses": len(latest.addresses),
+                "figures": len(latest.figures),
+                "damaged_tokens": latest.quality.damaged_tokens,
+                "repaired_tokens": latest.quality.repaired_tokens,
+            },
+        }
+    return entry
+
+
+def run_refresh(
+    store: Store,
+    registry: Registry,
+    sources: list[Source],
+    *,
+    offline: bool = True,
+    fetcher: Fetcher = fetch,
+) -> list[Outcome]:
+    """Refresh sources one after another without Prefect, holding the store's lock."""
+    with store.lock():
+        store.repair()
+        outcomes = [
+            refresh_source(store, registry, s, offline=offline, fetcher=fetcher) for s in sources
+        ]
+        store.update_index({s.id: index_entry(store, s) for s in sources})
+    return outcomes

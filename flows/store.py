@@ -1,0 +1,315 @@
+"""The versioned store: one storage interface over fsspec (a local folder by default).
+
+Layout under the store's root::
+
+    snapshots/<sha256>            raw snapshot bytes, content-addressed, never edited
+    snapshots/<sha256>.json       small metadata: source, capture time, URL, headers
+    versions/<source>/<version>.json   one Document per version
+    changes/<source>/<version>.json    the ChangeSet that version brought
+    latest/<source>.json          the latest Document (the commit point of a publish)
+    state/<source>.json           fetch validators and failure record
+    index.json                    every source: latest version, hash, times, counts, status
+
+Every write is atomic (temporary file, then rename; object stores put whole objects).
+Writers hold the store's lock. A publish writes the version, then its change set, then
+``latest/``: files a killed run left beyond ``latest/`` are removed by ``repair``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from hashlib import sha256
+from pathlib import Path
+from typing import Any, Literal
+
+import fsspec
+from fsspec.implementations.local import LocalFileSystem
+from pydantic import BaseModel
+
+from extractors.models import ChangeSet, Document
+
+TMP_MARK = ".tmp-"
+SourceStatus = Literal["ok", "failing", "stale", "new"]
+
+
+class StoreError(Exception):
+    """The store cannot be read or written; the message says where and why."""
+
+
+class StoreLockedError(StoreError):
+    """Another refresh holds the store's lock."""
+
+
+class SourceState(BaseModel):
+    """What the store remembers about a source besides its versions."""
+
+    source_id: str
+    status: SourceStatus = "new"
+    last_error: str | None = None
+    consecutive_failures: int = 0
+    last_success: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def _dumps(obj: Any) -> bytes:
+    if isinstance(obj, BaseModel):
+        return obj.model_dump_json(indent=2).encode("utf-8")
+    return json.dumps(obj, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+
+class Store:
+    """A dalil store at ``url`` (a local path or any fsspec URL, e.g. ``s3://bucket/dalil``)."""
+
+    def __init__(self, url: str | Path = "output") -> None:
+        self.url = str(url)
+        try:
+            self.fs, self.root = fsspec.core.url_to_fs(self.url)
+        except (ImportError, ValueError) as exc:
+            raise StoreError(f"store {self.url}: cannot open ({exc})") from None
+        self.local = isinstance(self.fs, LocalFileSystem)
+        self.root = self.root.rstrip("/")
+
+    # ---- low-level I/O -------------------------------------------------------------
+    def path(self, *parts: str) -> str:
+        """Absolute store path for a key; refuses keys that climb out of the store."""
+        for part in parts:
+            if not part or part.startswith(".") or "/" in part or "\\" in part:
+                raise StoreError(f"store {self.url}: refusing unsafe key part {part!r}")
+        return "/".join([self.root, *parts])
+
+    def exists(self, *parts: str) -> bool:
+        return self.fs.exists(self.path(*parts))
+
+    def read_bytes(self, *parts: str) -> bytes | None:
+        try:
+            return self.fs.cat_file(self.path(*parts))
+        except FileNotFoundError:
+            return None
+
+    def read_json(self, *parts: str) -> Any:
+        data = self.read_bytes(*parts)
+        return None if data is None else json.loads(data)
+
+    def write_bytes(self, data: bytes, *parts: str) -> None:
+        """Write one file atomically."""
+        target = self.path(*parts)
+        folder, name = target.rsplit("/", 1)
+        try:
+            self.fs.makedirs(folder, exist_ok=True)
+            if self.local:
+                _replace_atomically(
+                    f"{folder}/.{name}{TMP_MARK}{uuid.uuid4().hex[:8]}", target, data
+                )
+            else:
+                self.fs.pipe_file(target, data)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise StoreError(
+                f"store {self.url}: cannot write {'/'.join(parts)}: {reason}"
+            ) from None
+
+    def write_if_changed(self, obj: Any, *parts: str) -> bool:
+        """Write JSON unless the file already holds exactly these bytes."""
+        data = _dumps(obj)
+        if self.read_bytes(*parts) == data:
+            return False
+        self.write_bytes(data, *parts)
+        return True
+
+    def listdir(self, *parts: str) -> list[str]:
+        """Names (not paths) in a store folder; empty when it does not exist."""
+        try:
+            entries = self.fs.ls(self.path(*parts) if parts else self.root, detail=False)
+        except FileNotFoundError:
+            return []
+        return sorted(e.rstrip("/").rsplit("/", 1)[-1] for e in entries)
+
+    # ---- snapshots ------------------------------------------------------------------
+    def put_snapshot(self, data: bytes, meta: dict[str, Any]) -> str:
+        """Store snapshot bytes by hash (once) with their metadata; return the sha256."""
+        digest = sha256(data).hexdigest()
+        if not self.exists("snapshots", digest):
+            self.write_bytes(data, "snapshots", digest)
+        if not self.exists("snapshots", f"{digest}.json"):
+            self.write_bytes(
+                _dumps({"sha256": digest, "size": len(data), **meta}), "snapshots", f"{digest}.json"
+            )
+        return digest
+
+    def read_snapshot(self, digest: str) -> bytes:
+        data = self.read_bytes("snapshots", digest)
+        if data is None:
+            raise StoreError(f"store {self.url}: snapshot {digest} is missing")
+        return data
+
+    # ---- versions ---------------------------------------------------------------------
+    def latest(self, source_id: str) -> Document | None:
+        data = self.read_bytes("latest", f"{source_id}.json")
+        return None if data is None else Document.model_validate_json(data)
+
+    def latest_version(self, source_id: str) -> str | None:
+        doc = self.latest(source_id)
+        return None if doc is None else doc.version
+
+    def versions(self, source_id: str) -> list[str]:
+        return [
+            n.removesuffix(".json")
+            for n in self.listdir("versions", source_id)
+            if n.endswith(".json") and TMP_MARK not in n
+        ]
+
+    def publish(self, doc: Document, changes: ChangeSet) -> str:
+        """Record a new version: the Document, its ChangeSet, then ``latest/`` last."""
+        vid = doc.version
+        self.write_bytes(_dumps(doc), "versions", doc.source.id, f"{vid}.json")
+        self.write_bytes(_dumps(changes), "changes", doc.source.id, f"{vid}.json")
+        self.write_bytes(_dumps(doc), "latest", f"{doc.source.id}.json")
+        return vid
+
+    def read_changes(self, source_id: str, vid: str) -> ChangeSet | None:
+        data = self.read_bytes("changes", source_id, f"{vid}.json")
+        return None if data is None else ChangeSet.model_validate_json(data)
+
+    # ---- state and index ---------------------------------------------------------------
+    def state(self, source_id: str) -> SourceState:
+        data = self.read_json("state", f"{source_id}.json")
+        return (
+            SourceState(source_id=source_id) if data is None else SourceState.model_validate(data)
+        )
+
+    def save_state(self, state: SourceState) -> bool:
+        return self.write_if_changed(state, "state", f"{state.source_id}.json")
+
+    def index(self) -> dict[str, Any]:
+        return self.read_json("index.json") or {"sources": {}}
+
+    def update_index(self, entries: dict[str, dict[str, Any]]) -> bool:
+        """Merge per-source entries into ``index.json``; write only if something changed."""
+        index = self.index()
+        index["sources"].update(entries)
+        index["sources"] = dict(sorted(index["sources"].items()))
+        return self.write_if_changed(index, "index.json")
+
+    # ---- crash repair and locking -----------------------------------------------------
+    def repair(self) -> list[str]:
+        """Remove what a killed writer left: temporary files, and versions past ``latest/``.
+
+        Returns the removed keys. Call only while holding the lock.
+        """
+        removed: list[str] = []
+        if not self.fs.exists(self.root):
+            return removed
+        for path in self.fs.find(self.root):
+            if TMP_MARK in path.rsplit("/", 1)[-1]:
+                self.fs.rm_file(path)
+                removed.append(path)
+        for source_id in self.listdir("versions"):
+            latest = self.latest_version(source_id)
+            for folder in ("versions", "changes"):
+                for name in self.listdir(folder, source_id):
+                    vid = name.removesuffix(".json")
+                    if latest is None or vid > latest:
+                        self.fs.rm_file(self.path(folder, source_id, name))
+                        removed.append(f"{folder}/{source_id}/{name}")
+        return removed
+
+    @contextlib.contextmanager
+    def lock(self, wait: float = 0.0) -> Iterator[None]:
+        """Hold the store's writer lock, waiting up to ``wait`` seconds for it.
+
+        Local stores use an OS lock (released even when the holder is killed); other
+        file systems use a lease file. Raises StoreLockedError naming the holder.
+        """
+        if not self.local:
+            with self._lease(wait):
+                yield
+            return
+        try:
+            os.makedirs(self.root, exist_ok=True)
+            fh = open(os.path.join(self.root, ".lock"), "a+")  # noqa: SIM115
+        except OSError as exc:
+            raise StoreError(
+                f"store {self.url}: cannot create lock file: {exc.strerror or exc}"
+            ) from None
+        deadline = time.monotonic() + wait
+        try:
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        fh.seek(0)
+                        holder = fh.read().strip() or "another process"
+                        raise StoreLockedError(
+                            f"store {self.url} is locked by {holder}; another refresh is running"
+                        ) from None
+                    time.sleep(0.2)
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"pid {os.getpid()} on {socket.gethostname()} since {_now()}")
+            fh.flush()
+            yield
+        finally:
+            fh.close()
+
+    @contextlib.contextmanager
+    def _lease(self, wait: float, ttl: float = 7200.0) -> Iterator[None]:
+        key = f"{self.root}/.lock"
+        deadline = time.monotonic() + wait
+        token = uuid.uuid4().hex
+        while True:
+            try:
+                held = json.loads(self.fs.cat_file(key))
+            except FileNotFoundError:
+                held = None
+            if held is None or time.time() - held.get("at", 0) > ttl:
+                self.fs.pipe_file(
+                    key,
+                    json.dumps(
+                        {"token": token, "at": time.time(), "host": socket.gethostname()}
+                    ).encode(),
+                )
+                break
+            if time.monotonic() >= deadline:
+                raise StoreLockedError(
+                    f"store {self.url} is locked by {held.get('host')}; another refresh is running"
+                )
+            time.sleep(1.0)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                self.fs.rm_file(key)
+
+
+def _now() -> str:
+    return f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+
+def _replace_atomically(tmp: str, target: str, data: bytes) -> None:
+    """Write ``data`` to ``tmp``, flush it to disk, then rename it over ``target``."""
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def default_store_url() -> str:
+    """``$DALIL_STORE`` or ``output`` in the working directory."""
+    return os.environ.get("DALIL_STORE", str(Path("output")))
