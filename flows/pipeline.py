@@ -16,10 +16,9 @@ from extractors.diff import diff
 from extractors.errors import ExtractionError
 from extractors.extract import extract
 from extractors.models import Document
-
-from .fetch import FetchError, FetchResult, fetch
-from .registry import Registry, Source
-from .store import Store, StoreError
+from flows.fetch import FetchError, FetchResult, fetch
+from flows.registry import Registry, Source
+from flows.store import Store, StoreError
 
 STALE_AFTER_FAILURES = 3
 Fetcher = Callable[..., FetchResult]

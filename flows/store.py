@@ -55,7 +55,6 @@ class SourceState(BaseModel):
     status: SourceStatus = "new"
     last_error: str | None = None
     consecutive_failures: int = 0
-    last_success: datetime | None = None
     etag: str | None = None
     last_modified: str | None = None
 

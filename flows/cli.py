@@ -1,0 +1,154 @@
+"""The ``dalil`` command line. Exit codes: 0 ok, 1 some sources failed, 2 usage or configuration."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from hashlib import sha256
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from extractors.errors import ExtractionError
+from extractors.extract import extract, sniff_kind
+from extractors.models import SourceKind, json_schemas
+from flows.registry import DEFAULT_REGISTRY, RegistryError, load_registry
+from flows.settings import apply_prefect_defaults
+from flows.store import Store, StoreError, StoreLockedError, default_store_url
+from flows.summary import outcomes_table, sources_table
+
+app = typer.Typer(
+    help="dalil: Moroccan health-insurance procedures as versioned JSON.", no_args_is_help=True
+)
+err = Console(stderr=True)
+
+StoreOpt = Annotated[
+    str | None, typer.Option("--store", help="Store URL (default: $DALIL_STORE or output/).")
+]
+RegistryOpt = Annotated[Path, typer.Option("--registry", help="Source registry file.")]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _write_json(text: str) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8") + b"\n")
+    sys.stdout.flush()
+
+
+@app.command()
+def refresh(
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source id (repeatable).")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="Only sources of this kind (repeatable).")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use captured snapshots only; no live fetch.")
+    ] = False,
+    store: StoreOpt = None,
+    registry: RegistryOpt = DEFAULT_REGISTRY,
+) -> None:
+    """Acquire new snapshots, extract, compare with the previous version and publish."""
+    try:
+        reg = load_registry(registry)
+        reg.select(source, kind)
+        Store(store or default_store_url())
+    except (RegistryError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+    apply_prefect_defaults()
+    from flows.refresh import refresh as refresh_flow
+
+    try:
+        outcomes = refresh_flow(
+            sources=source, kinds=kind, offline=offline, store=store, registry=str(registry)
+        )
+    except StoreLockedError as exc:
+        raise _fail(str(exc), 1) from None
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    Console(width=None if sys.stdout.isatty() else 120).print(outcomes_table(outcomes))
+    failed = [o for o in outcomes if o["outcome"] == "failed"]
+    for o in failed:
+        err.print(f"[red]failed[/] {o['error']}", highlight=False)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("extract")
+def extract_cmd(
+    path: Annotated[Path, typer.Argument(help="A snapshot file: HTML, PDF or text.")],
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="html, pdf or text (default: sniffed).")
+    ] = None,
+    source_id: Annotated[
+        str | None, typer.Option("--source-id", help="Source id to record.")
+    ] = None,
+) -> None:
+    """Print the Document JSON of one file (UTF-8, not ASCII-escaped)."""
+    if kind not in (None, "html", "pdf", "text"):
+        raise _fail(f"--kind must be html, pdf or text, not {kind!r}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _fail(f"{path}: {exc.strerror or exc}") from None
+    chosen: SourceKind = kind or sniff_kind(data)  # type: ignore[assignment]
+    try:
+        doc = extract(
+            data,
+            kind=chosen,
+            source_id=source_id or path.stem,
+            fetched_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
+            sha256=sha256(data).hexdigest(),
+            snapshot=str(path),
+        )
+    except ExtractionError as exc:
+        raise _fail(str(exc), 1) from None
+    _write_json(doc.model_dump_json(indent=2))
+
+
+@app.command()
+def sources(registry: RegistryOpt = DEFAULT_REGISTRY, store: StoreOpt = None) -> None:
+    """List the registry with each source's last outcome in the store."""
+    try:
+        reg = load_registry(registry)
+        index = Store(store or default_store_url()).index()
+    except (RegistryError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+    Console(width=None if sys.stdout.isatty() else 160).print(sources_table(reg.sources, index))
+
+
+@app.command()
+def schema(
+    model: Annotated[str, typer.Argument(help="document or changeset")] = "document",
+) -> None:
+    """Print the JSON Schema of the Document (default) or ChangeSet contract."""
+    schemas = json_schemas()
+    if model not in schemas:
+        raise _fail(f"unknown model {model!r}; choose one of {', '.join(schemas)}")
+    _write_json(json.dumps(schemas[model], ensure_ascii=False, indent=2))
+
+
+@app.command()
+def serve(
+    prefect_file: Annotated[
+        Path, typer.Option("--prefect-file", help="Deployments to serve.")
+    ] = Path("prefect.yaml"),
+) -> None:
+    """Run the deployments of prefect.yaml on their schedules, on this machine, without a worker."""
+    apply_prefect_defaults()
+    from flows.serve import serve_deployments
+
+    try:
+        serve_deployments(prefect_file)
+    except (OSError, ValueError) as exc:
+        raise _fail(f"{prefect_file}: {exc}") from None
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,102 @@
+"""The Prefect refresh flow: one task per source document, then the store's index."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.futures import as_completed
+from prefect.tasks import exponential_backoff
+
+from flows.fetch import FetchError, fetch
+from flows.pipeline import Outcome, index_entry, refresh_source
+from flows.registry import DEFAULT_REGISTRY, Registry, Source, load_registry
+from flows.store import Store, default_store_url
+
+
+def _retryable(_task: Any, _run: Any, state: Any) -> bool:
+    """Retry a fetch only when the error says trying again may help."""
+    try:
+        exc = state.result(raise_on_failure=False)
+    except Exception:
+        return False
+    return isinstance(exc, FetchError) and exc.retryable
+
+
+fetch_task = task(
+    fetch,
+    name="fetch",
+    retries=3,
+    retry_delay_seconds=exponential_backoff(backoff_factor=2),
+    retry_condition_fn=_retryable,
+)
+
+
+@task(name="refresh-source", task_run_name="refresh {source.id}")
+def refresh_source_task(
+    store_url: str,
+    registry: Registry,
+    source: Source,
+    offline: bool,
+    fetch_retries: int,
+    retry_delay: float,
+) -> Outcome:
+    """Acquire, extract, compare and publish one source (a whole document per task)."""
+    fetcher = fetch_task.with_options(
+        retries=fetch_retries, retry_delay_seconds=exponential_backoff(backoff_factor=retry_delay)
+    )
+    return refresh_source(Store(store_url), registry, source, offline=offline, fetcher=fetcher)
+
+
+@flow(name="dalil-refresh")
+def refresh(
+    sources: list[str] | None = None,
+    kinds: list[str] | None = None,
+    offline: bool = False,
+    store: str | None = None,
+    registry: str = str(DEFAULT_REGISTRY),
+    fetch_retries: int = 3,
+    retry_delay: float = 2.0,
+) -> list[dict[str, Any]]:
+    """Refresh the selected sources (all by default) into the store; return the summary.
+
+    Raises RegistryError, StoreError or StoreLockedError before doing any work when the
+    configuration is bad or another refresh holds the store.
+    """
+    logger = get_run_logger()
+    reg = load_registry(registry)
+    chosen = reg.select(sources, kinds)
+    st = Store(store or default_store_url())
+    outcomes: list[Outcome] = []
+    with st.lock():
+        if removed := st.repair():
+            logger.warning("repaired the store: removed %d partial file(s)", len(removed))
+        futures = {
+            refresh_source_task.submit(st.url, reg, s, offline, fetch_retries, retry_delay): s
+            for s in chosen
+        }
+        for done, future in enumerate(as_completed(list(futures)), start=1):
+            outcome = _outcome(future, futures[future])
+            outcomes.append(outcome)
+            logger.info("[%d/%d] %s: %s", done, len(chosen), outcome.source_id, outcome.label)
+        st.update_index({s.id: index_entry(st, s) for s in chosen})
+    order = {s.id: i for i, s in enumerate(chosen)}
+    outcomes.sort(key=lambda o: order[o.source_id])
+    for o in outcomes:
+        if o.error:
+            logger.error("%s", o.error)
+    return [asdict(o) for o in outcomes]
+
+
+def _outcome(future: Any, source: Source) -> Outcome:
+    """A task's Outcome, or a failed one when the task itself crashed."""
+    result = future.result(raise_on_failure=False)
+    if isinstance(result, Outcome):
+        return result
+    reason = (
+        f"{type(result).__name__}: {result}"
+        if isinstance(result, BaseException)
+        else "task crashed"
+    )
+    return Outcome(source.id, "failed", error=f"{source.id}: unexpected error: {reason}")

@@ -1,0 +1,47 @@
+"""Render run summaries and source listings as tables for the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.table import Table
+
+from flows.registry import Source
+
+
+def outcomes_table(outcomes: Iterable[dict[str, Any]]) -> Table:
+    """Source, outcome, new version and number of changes, one row per source."""
+    table = Table(title="dalil refresh")
+    for column in ("source", "outcome", "new version", "changes"):
+        table.add_column(column, justify="right" if column == "changes" else "left")
+    for o in outcomes:
+        versions = o["versions"]
+        label = {"new": "new version", "unchanged": "no change", "failed": "failed"}[o["outcome"]]
+        if o["outcome"] == "new" and len(versions) > 1:
+            label = f"{len(versions)} new versions"
+        table.add_row(o["source_id"], label, versions[-1] if versions else "—", str(o["changes"]))
+    return table
+
+
+def sources_table(sources: Iterable[Source], index: dict[str, Any]) -> Table:
+    """The registry, with each source's last outcome from the store's index."""
+    table = Table(title="dalil sources")
+    for column in ("id", "kind", "languages", "publisher", "snapshots", "status", "latest version"):
+        table.add_column(column)
+    entries = index.get("sources", {})
+    for s in sources:
+        entry = entries.get(s.id, {})
+        status = entry.get("status", "never run")
+        if entry.get("last_error"):
+            status += f": {entry['last_error']}"
+        table.add_row(
+            s.id,
+            s.kind,
+            ",".join(s.languages),
+            s.publisher,
+            str(len(s.snapshots)),
+            status,
+            entry.get("latest_version") or "—",
+        )
+    return table
