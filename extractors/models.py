@@ -205,7 +205,12 @@ class ChangeSet(_Model):
 
 def json_schemas() -> dict[str, dict]:
     """The published JSON Schemas, by name."""
+    schemas = {"document": Document, "changeset": ChangeSet}
     return {
-        "document": Document.model_json_schema(),
-        "changeset": ChangeSet.model_json_schema(),
+        name: {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$comment": f"dalil {name} contract, schema_version {SCHEMA_VERSION}",
+            **model.model_json_schema(),
+        }
+        for name, model in schemas.items()
     }

@@ -94,6 +94,16 @@ class Registry(BaseModel):
         )
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: dates stay strings for pydantic to check."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _entry_label(index: int, raw: object) -> str:
     sid = raw.get("id") if isinstance(raw, dict) else None
     return f"source #{index + 1}" + (f" ({sid})" if sid else "")
@@ -126,7 +136,7 @@ def load_registry(path: Path | str = DEFAULT_REGISTRY) -> Registry:
     """Load and validate a registry file. Raises RegistryError listing every problem."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     except FileNotFoundError:
         raise RegistryError(path, ["file not found"]) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

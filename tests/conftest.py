@@ -1,0 +1,51 @@
+"""Shared fixtures. Prefect is configured here, before any test imports it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+_PREFECT_HOME = tempfile.mkdtemp(prefix="dalil-prefect-home-")
+os.environ.update(
+    {
+        "PREFECT_HOME": _PREFECT_HOME,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+        "PREFECT_LOGGING_TO_API_ENABLED": "false",
+    }
+)
+for _heartbeat in ("PREFECT_RUNNER_HEARTBEAT_FREQUENCY", "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"):
+    os.environ.pop(_heartbeat, None)
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A private copy of the shipped corpus; returns its registry path."""
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    return tmp_path / "corpus" / "sources.yaml"
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    """A real Prefect API (temporary local server) for the whole session; yields its URL."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield PREFECT_API_URL.value()
+
+
+def write_registry(path: Path, entries: str) -> Path:
+    """Write a registry file with the given YAML body under ``sources:``."""
+    path.write_text("sources:\n" + entries, encoding="utf-8")
+    return path

@@ -1,0 +1,124 @@
+"""The source registry: the shipped corpus loads, and every kind of mistake is named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.registry import RegistryError, load_registry
+from tests.conftest import CORPUS, SHARED, write_registry
+
+GOOD = """\
+  - id: good-source
+    title: Good
+    publisher: CNSS
+    kind: text
+    languages: [ar]
+    snapshots:
+      - date: 2025-01-02
+        path: snapshots/good-source/2025-01-02.txt
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "snapshots" / "good-source").mkdir(parents=True)
+    (tmp_path / "snapshots" / "good-source" / "2025-01-02.txt").write_text("نص", encoding="utf-8")
+    return tmp_path
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(RegistryError) as info:
+        load_registry(path)
+    return info.value.problems
+
+
+def test_shipped_registry_loads_five_seed_sources() -> None:
+    registry = load_registry(CORPUS / "sources.yaml")
+    assert len(registry.sources) == 5
+    assert {s.kind for s in registry.sources} == {"text"}
+    leaflet = registry.get("cnops-amoe-leaflet")
+    assert leaflet.publisher == "CNOPS"
+    assert leaflet.languages == ["ar", "fr"]
+    assert all(s.url is None for s in registry.sources), "no URL may be invented"
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds not present")
+def test_seed_snapshots_are_byte_identical() -> None:
+    registry = load_registry(CORPUS / "sources.yaml")
+    shipped = {
+        snap.file.read_bytes() for s in registry.sources for snap in registry.snapshots(s)
+    }
+    seeds = {p.read_bytes() for p in (SHARED / "seeds").iterdir()}
+    assert shipped == seeds
+
+
+def test_valid_entry_loads(folder: Path) -> None:
+    registry = load_registry(write_registry(folder / "sources.yaml", GOOD))
+    (snap,) = registry.snapshots(registry.sources[0])
+    assert snap.file.read_text(encoding="utf-8") == "نص"
+
+
+def test_unknown_kind_is_named(folder: Path) -> None:
+    path = write_registry(folder / "sources.yaml", GOOD.replace("kind: text", "kind: docx"))
+    (problem,) = problems(path)
+    assert "good-source" in problem and "kind" in problem and "docx" in problem
+
+
+def test_missing_snapshot_file_is_named(folder: Path) -> None:
+    path = write_registry(folder / "sources.yaml", GOOD.replace("2025-01-02.txt", "2024-01-01.txt"))
+    (problem,) = problems(path)
+    assert "good-source" in problem and "does not exist" in problem
+
+
+def test_duplicate_id_is_named(folder: Path) -> None:
+    path = write_registry(folder / "sources.yaml", GOOD + GOOD)
+    (problem,) = problems(path)
+    assert "source #2 (good-source)" in problem and "duplicate id" in problem
+
+
+def test_bad_date_is_named(folder: Path) -> None:
+    path = write_registry(folder / "sources.yaml", GOOD.replace("date: 2025-01-02", "date: 2025-13-40"))
+    (problem,) = problems(path)
+    assert "good-source" in problem and "snapshots.0.date" in problem and "2025-13-40" in problem
+
+
+def test_bad_slug_and_url_and_missing_field_are_all_reported(folder: Path) -> None:
+    body = GOOD.replace("id: good-source", "id: Bad Source").replace(
+        "    publisher: CNSS\n", "    url: ftp://example.org/x\n"
+    )
+    found = problems(write_registry(folder / "sources.yaml", body))
+    joined = "\n".join(found)
+    assert "id" in joined and "url" in joined and "publisher" in joined
+    assert all(p.startswith("source #1 (Bad Source)") for p in found)
+
+
+def test_snapshot_outside_registry_folder_is_refused(folder: Path) -> None:
+    (folder.parent / "secret.txt").write_text("x")
+    path = write_registry(
+        folder / "sources.yaml", GOOD.replace("snapshots/good-source/2025-01-02.txt", "../secret.txt")
+    )
+    (problem,) = problems(path)
+    assert "outside" in problem
+
+
+def test_unknown_source_selection_is_an_error(folder: Path) -> None:
+    registry = load_registry(write_registry(folder / "sources.yaml", GOOD))
+    with pytest.raises(RegistryError, match="unknown source id 'nope'"):
+        registry.select(["nope"])
+    assert registry.select(kinds=["pdf"]) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [("sources: [unclosed", "not valid YAML"), ("- just a list", "'sources' list")],
+)
+def test_malformed_file(tmp_path: Path, content: str, expected: str) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text(content)
+    assert expected in problems(path)[0]
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert problems(tmp_path / "absent.yaml") == ["file not found"]
