@@ -14,13 +14,17 @@ from .quality import measure
 from .script import detect_language, direction
 from .text import text_blocks
 
+_HTML_TAGS = (b"<html", b"<head", b"<body", b"<div", b"<p>", b"<p ", b"<meta ", b"<title>")
+
 
 def sniff_kind(data: bytes) -> SourceKind:
     """Tell a PDF, an HTML page and plain text apart from their first bytes."""
-    head = data[:1024].lstrip().lower()
+    head = data[:2048].lstrip().lower()
     if head.startswith(b"%pdf"):
         return "pdf"
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head:
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or any(
+        tag in head for tag in _HTML_TAGS
+    ):
         return "html"
     return "text"
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from extractors.diff import diff
 from extractors.errors import ExtractionError
-from extractors.extract import extract
+from extractors.extract import extract, sniff_kind
 from extractors.models import Document
 from flows.fetch import FetchError, FetchResult, fetch
 from flows.registry import Registry, Source
@@ -44,24 +44,28 @@ class Outcome:
 
 
 def _record(
+    result: Outcome,
     store: Store,
     source: Source,
     latest: Document | None,
     data: bytes,
     captured_at: datetime,
     meta: dict[str, Any],
-    kind: str | None = None,
-) -> tuple[Document, int] | None:
-    """Store a snapshot and, if it differs from ``latest``, publish its new version."""
+) -> Document | None:
+    """Store a snapshot and, if it differs from ``latest``, publish it as a new version.
+
+    Returns the source's latest Document afterwards and notes a new version in ``result``.
+    """
     digest = sha256(data).hexdigest()
     if latest is not None and latest.source.sha256 == digest:
-        return None
+        return latest
     store.put_snapshot(
         data, {"source_id": source.id, "captured_at": captured_at.isoformat(), **meta}
     )
+    kind = sniff_kind(data)
     doc = extract(
         data,
-        kind=kind or source.kind,
+        kind=kind,
         source_id=source.id,
         fetched_at=captured_at,
         sha256=digest,
@@ -70,9 +74,14 @@ def _record(
         title=source.title,
         languages=source.languages,
     )
+    if kind != source.kind:
+        doc.quality.warnings.append(f"registry says {source.kind}, the snapshot is {kind}")
     changes = diff(latest, doc)
     store.publish(doc, changes)
-    return doc, len(changes.changes)
+    result.outcome = "new"
+    result.versions.append(doc.version)
+    result.changes += len(changes.changes)
+    return doc
 
 
 def refresh_source(
@@ -83,51 +92,33 @@ def refresh_source(
     offline: bool = True,
     fetcher: Fetcher = fetch,
 ) -> Outcome:
-    """Bring one source up to date in ``store``. Never raises for a bad source."""
+    """Bring one source up to date in ``store``: captured snapshots oldest first, then live.
+
+    Never raises for a bad source: the failure is in the Outcome and the source's state.
+    """
     state = store.state(source.id)
     result = Outcome(source.id, "unchanged")
     try:
         latest = store.latest(source.id)
         for snap in registry.snapshots(source):
             captured_at = datetime.combine(snap.date, time(), UTC)
-            if latest is not None and captured_at <= latest.source.fetched_at:
-                continue
-            meta = {"origin": "corpus", "path": str(snap.file)}
-            latest = (
-                _note(
-                    result,
-                    _record(store, source, latest, snap.file.read_bytes(), captured_at, meta),
+            if latest is None or captured_at > latest.source.fetched_at:
+                meta = {"origin": "corpus", "path": str(snap.file)}
+                latest = _record(
+                    result, store, source, latest, snap.file.read_bytes(), captured_at, meta
                 )
-                or latest
-            )
         if source.url and not offline:
-            fetched = fetcher(source.url, etag=state.etag, last_modified=state.last_modified)
-            if not fetched.not_modified:
+            got = fetcher(source.url, etag=state.etag, last_modified=state.last_modified)
+            if not got.not_modified:
                 meta = {
                     "origin": "live",
-                    "url": fetched.url,
-                    "content_type": fetched.content_type,
-                    "headers": fetched.headers,
+                    "url": got.url,
+                    "content_type": got.content_type,
+                    "headers": got.headers,
                 }
-                latest = (
-                    _note(
-                        result,
-                        _record(
-                            store,
-                            source,
-                            latest,
-                            fetched.data,
-                            fetched.fetched_at,
-                            meta,
-                            fetched.kind,
-                        ),
-                    )
-                    or latest
-                )
-            state.etag, state.last_modified = (
-                fetched.etag or state.etag,
-                fetched.last_modified or state.last_modified,
-            )
+                _record(result, store, source, latest, got.data, got.fetched_at, meta)
+            state.etag = got.etag or state.etag
+            state.last_modified = got.last_modified or state.last_modified
         state.status, state.last_error, state.consecutive_failures = "ok", None, 0
     except (FetchError, ExtractionError, StoreError, OSError) as exc:
         result.outcome, result.error = "failed", _reason(source, exc)
@@ -139,16 +130,6 @@ def refresh_source(
     except StoreError as exc:
         result.outcome, result.error = "failed", str(exc)
     return result
-
-
-def _note(result: Outcome, recorded: tuple[Document, int] | None) -> Document | None:
-    if recorded is None:
-        return None
-    doc, changes = recorded
-    result.outcome = "new"
-    result.versions.append(doc.version)
-    result.changes += changes
-    return doc
 
 
 def _reason(source: Source, exc: BaseException) -> str:

@@ -136,7 +136,7 @@ def load_registry(path: Path | str = DEFAULT_REGISTRY) -> Registry:
     """Load and validate a registry file. Raises RegistryError listing every problem."""
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except FileNotFoundError:
         raise RegistryError(path, ["file not found"]) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -13,12 +13,19 @@ from extractors.models import Document
 def version(text: str, day: int) -> Document:
     data = text.encode("utf-8")
     return extract(
-        data, kind="text", source_id="s", fetched_at=datetime(2025, 1, day, tzinfo=UTC),
-        sha256=sha256(data).hexdigest(), snapshot="x",
+        data,
+        kind="text",
+        source_id="s",
+        fetched_at=datetime(2025, 1, day, tzinfo=UTC),
+        sha256=sha256(data).hexdigest(),
+        snapshot="x",
     )
 
 
-OLD = "الخطوات\n\n1. التسجيل في السجل الوطني للسكان.\n2. أداء واجب الاشتراك بنسبة 6,37%.\n\nخاتمة النص هنا.\n"
+OLD = (
+    "الخطوات\n\n1. التسجيل في السجل الوطني للسكان.\n"
+    "2. أداء واجب الاشتراك بنسبة 6,37%.\n\nخاتمة النص هنا.\n"
+)
 
 
 def test_first_version_has_no_changes() -> None:
@@ -51,7 +58,9 @@ def test_inserted_block_is_one_addition() -> None:
     assert [(c.kind, c.after) for c in changes.changes] == [
         ("text_added", "تعبئة الاستمارة الإلكترونية.")
     ]
-    assert changes.from_version.startswith("20250101T") and changes.to_version.startswith("20250102T")
+    assert changes.from_version.startswith("20250101T") and changes.to_version.startswith(
+        "20250102T"
+    )
 
 
 def test_removed_block() -> None:

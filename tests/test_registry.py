@@ -47,9 +47,7 @@ def test_shipped_registry_loads_five_seed_sources() -> None:
 @pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds not present")
 def test_seed_snapshots_are_byte_identical() -> None:
     registry = load_registry(CORPUS / "sources.yaml")
-    shipped = {
-        snap.file.read_bytes() for s in registry.sources for snap in registry.snapshots(s)
-    }
+    shipped = {snap.file.read_bytes() for s in registry.sources for snap in registry.snapshots(s)}
     seeds = {p.read_bytes() for p in (SHARED / "seeds").iterdir()}
     assert shipped == seeds
 
@@ -79,7 +77,9 @@ def test_duplicate_id_is_named(folder: Path) -> None:
 
 
 def test_bad_date_is_named(folder: Path) -> None:
-    path = write_registry(folder / "sources.yaml", GOOD.replace("date: 2025-01-02", "date: 2025-13-40"))
+    path = write_registry(
+        folder / "sources.yaml", GOOD.replace("date: 2025-01-02", "date: 2025-13-40")
+    )
     (problem,) = problems(path)
     assert "good-source" in problem and "snapshots.0.date" in problem and "2025-13-40" in problem
 
@@ -97,7 +97,8 @@ def test_bad_slug_and_url_and_missing_field_are_all_reported(folder: Path) -> No
 def test_snapshot_outside_registry_folder_is_refused(folder: Path) -> None:
     (folder.parent / "secret.txt").write_text("x")
     path = write_registry(
-        folder / "sources.yaml", GOOD.replace("snapshots/good-source/2025-01-02.txt", "../secret.txt")
+        folder / "sources.yaml",
+        GOOD.replace("snapshots/good-source/2025-01-02.txt", "../secret.txt"),
     )
     (problem,) = problems(path)
     assert "outside" in problem

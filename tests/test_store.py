@@ -18,8 +18,12 @@ from flows.store import TMP_MARK, Store, StoreError, StoreLockedError
 def make_doc(text: str, day: int = 1):
     data = text.encode()
     return extract(
-        data, kind="text", source_id="src", fetched_at=datetime(2025, 3, day, tzinfo=UTC),
-        sha256=sha256(data).hexdigest(), snapshot="x",
+        data,
+        kind="text",
+        source_id="src",
+        fetched_at=datetime(2025, 3, day, tzinfo=UTC),
+        sha256=sha256(data).hexdigest(),
+        snapshot="x",
     )
 
 
@@ -69,7 +73,9 @@ def test_repair_removes_partial_files_and_versions_past_latest(tmp_path: Path) -
     first, second = make_doc("one\n", 1), make_doc("two\n", 2)
     store.publish(first, diff(None, first))
     # a killed publish: the version and its changes written, latest/ not yet
-    store.write_bytes(second.model_dump_json().encode(), "versions", "src", f"{second.version}.json")
+    store.write_bytes(
+        second.model_dump_json().encode(), "versions", "src", f"{second.version}.json"
+    )
     (tmp_path / "latest" / f".src.json{TMP_MARK}dead").write_text("{partial")
     removed = store.repair()
     assert len(removed) == 2
@@ -91,9 +97,10 @@ def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
     holder.start()
     try:
         assert ready.wait(60)
-        with pytest.raises(StoreLockedError, match=rf"locked by pid {holder.pid} .*another refresh"):
-            with Store(tmp_path).lock(wait=0.3):
-                pass
+        with pytest.raises(
+            StoreLockedError, match=rf"locked by pid {holder.pid} .*another refresh"
+        ), Store(tmp_path).lock(wait=0.3):
+            pass
     finally:
         release.set()
         holder.join(30)

@@ -17,8 +17,13 @@ from extractors.text import text_blocks
 def doc_of(text: str | bytes, languages: tuple[str, ...] = ()) -> Document:
     data = text.encode("utf-8") if isinstance(text, str) else text
     return extract(
-        data, kind="text", source_id="sample", fetched_at=datetime(2025, 1, 1, tzinfo=UTC),
-        sha256=sha256(data).hexdigest(), snapshot="snapshots/x", languages=languages,
+        data,
+        kind="text",
+        source_id="sample",
+        fetched_at=datetime(2025, 1, 1, tzinfo=UTC),
+        sha256=sha256(data).hexdigest(),
+        snapshot="snapshots/x",
+        languages=languages,
     )
 
 
@@ -35,7 +40,10 @@ def test_raw_text_is_kept_beside_normalised_text() -> None:
 
 def test_soft_wrapped_lines_join_even_across_a_blank_line() -> None:
     blocks = text_blocks("Le dossier doit être \ndéposé au bureau \n\nle plus proche.\nFin.\n")
-    assert [b.text for b in blocks] == ["Le dossier doit être déposé au bureau le plus proche.", "Fin."]
+    assert [b.text for b in blocks] == [
+        "Le dossier doit être déposé au bureau le plus proche.",
+        "Fin.",
+    ]
     assert blocks[0].line == 1 and blocks[1].line == 5
 
 
@@ -93,14 +101,23 @@ def test_empty_snapshot_is_a_named_error(data: bytes) -> None:
 def test_unsupported_kind_is_a_named_error() -> None:
     with pytest.raises(ExtractionError, match="sample: no extractor for kind 'pdf'"):
         extract(
-            b"%PDF-1.7", kind="pdf", source_id="sample", fetched_at=datetime(2025, 1, 1, tzinfo=UTC),
-            sha256="0" * 64, snapshot="x",
+            b"%PDF-1.7",
+            kind="pdf",
+            source_id="sample",
+            fetched_at=datetime(2025, 1, 1, tzinfo=UTC),
+            sha256="0" * 64,
+            snapshot="x",
         )
 
 
 @pytest.mark.parametrize(
     ("data", "kind"),
-    [(b"%PDF-1.4\n", "pdf"), (b"  <!DOCTYPE html><html>", "html"), (b"<html lang=ar>", "html"), (b"plain", "text")],
+    [
+        (b"%PDF-1.4\n", "pdf"),
+        (b"  <!DOCTYPE html><html>", "html"),
+        (b"<html lang=ar>", "html"),
+        (b"plain", "text"),
+    ],
 )
 def test_sniff_kind(data: bytes, kind: str) -> None:
     assert sniff_kind(data) == kind

@@ -1,0 +1,170 @@
+"""Live fetch against a real local HTTP server (pytest-httpserver)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from flows.fetch import USER_AGENT, FetchError, fetch
+from flows.pipeline import run_refresh
+from flows.registry import load_registry
+from flows.store import Store
+from tests.conftest import write_registry
+
+PAGE = "<!DOCTYPE html><html lang='ar'><body><h1>التسجيل</h1><p>الخطوة الأولى</p></body></html>"
+
+
+def test_200_returns_the_body_validators_and_sniffed_kind(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/page", headers={"User-Agent": USER_AGENT}).respond_with_data(
+        PAGE,
+        content_type="text/html; charset=utf-8",
+        headers={"ETag": '"v1"', "Last-Modified": "Mon, 01 Sep 2025 06:00:00 GMT"},
+    )
+    result = fetch(httpserver.url_for("/page"))
+    assert result.status == 200 and result.data == PAGE.encode()
+    assert (result.kind, result.etag, result.last_modified) == (
+        "html",
+        '"v1"',
+        "Mon, 01 Sep 2025 06:00:00 GMT",
+    )
+
+
+def test_304_when_the_validators_match(httpserver: HTTPServer) -> None:
+    httpserver.expect_request(
+        "/page",
+        headers={"If-None-Match": '"v1"', "If-Modified-Since": "Mon, 01 Sep 2025 06:00:00 GMT"},
+    ).respond_with_data("", status=304)
+    result = fetch(
+        httpserver.url_for("/page"), etag='"v1"', last_modified="Mon, 01 Sep 2025 06:00:00 GMT"
+    )
+    assert result.not_modified and result.data is None
+
+
+def test_pdf_is_sniffed_whatever_the_content_type(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/doc").respond_with_data(
+        b"%PDF-1.7\n...", content_type="application/octet-stream"
+    )
+    assert fetch(httpserver.url_for("/doc")).kind == "pdf"
+
+
+def test_404_is_a_permanent_error(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/gone").respond_with_data("no", status=404)
+    with pytest.raises(FetchError, match="HTTP 404") as info:
+        fetch(httpserver.url_for("/gone"))
+    assert info.value.retryable is False
+    assert httpserver.url_for("/gone") in str(info.value)
+
+
+def test_500_is_retryable(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/flaky").respond_with_data("oops", status=500)
+    with pytest.raises(FetchError, match="HTTP 500") as info:
+        fetch(httpserver.url_for("/flaky"))
+    assert info.value.retryable is True
+
+
+def test_slow_response_hits_the_timeout(httpserver: HTTPServer) -> None:
+    def slow(_request: Request) -> Response:
+        time.sleep(2)
+        return Response(PAGE)
+
+    httpserver.expect_request("/slow").respond_with_handler(slow)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="timed out") as info:
+        fetch(httpserver.url_for("/slow"), timeout=0.5)
+    assert info.value.retryable is True
+    assert time.monotonic() - started < 1.9
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_oversize_body_is_refused(httpserver: HTTPServer, chunked: bool) -> None:
+    body = b"x" * 5000
+    if chunked:
+        httpserver.expect_request("/big").respond_with_response(
+            Response(iter([body[:2500], body[2500:]]))
+        )
+    else:
+        httpserver.expect_request("/big").respond_with_data(body)
+    with pytest.raises(FetchError, match="exceeds the 1000-byte cap"):
+        fetch(httpserver.url_for("/big"), max_bytes=1000)
+
+
+def test_redirect_loop_is_cut(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/a").respond_with_data("", status=302, headers={"Location": "/b"})
+    httpserver.expect_request("/b").respond_with_data("", status=302, headers={"Location": "/a"})
+    with pytest.raises(FetchError, match="more than 3 redirects"):
+        fetch(httpserver.url_for("/a"), max_redirects=3)
+
+
+def test_redirect_is_followed(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/old").respond_with_data(
+        "", status=301, headers={"Location": "/new"}
+    )
+    httpserver.expect_request("/new").respond_with_data("plain text page")
+    result = fetch(httpserver.url_for("/old"))
+    assert result.url == httpserver.url_for("/new") and result.kind == "text"
+
+
+def live_registry(tmp_path: Path, url: str) -> Path:
+    snap = tmp_path / "snapshots" / "live-page"
+    snap.mkdir(parents=True)
+    (snap / "2025-09-01.txt").write_text("نسخة أولى من الصفحة.\n", encoding="utf-8")
+    return write_registry(
+        tmp_path / "sources.yaml",
+        f"""\
+  - id: live-page
+    title: Live page
+    publisher: CNSS
+    kind: html
+    languages: [ar]
+    url: {url}
+    snapshots:
+      - date: 2025-09-01
+        path: snapshots/live-page/2025-09-01.txt
+""",
+    )
+
+
+def test_failed_fetch_never_changes_or_overwrites_the_last_version(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    registry = load_registry(live_registry(tmp_path, httpserver.url_for("/page")))
+    store = Store(tmp_path / "store")
+    httpserver.expect_ordered_request("/page").respond_with_data(
+        "صفحة حية: الخطوة الأولى.\n", content_type="text/plain", headers={"ETag": '"v1"'}
+    )
+    httpserver.expect_ordered_request("/page").respond_with_data("broken", status=503)
+    httpserver.expect_ordered_request("/page", headers={"If-None-Match": '"v1"'}).respond_with_data(
+        "", status=304
+    )
+
+    (first,) = run_refresh(store, registry, registry.sources, offline=False)
+    assert first.outcome == "new" and len(first.versions) == 2  # the corpus snapshot, then live
+    latest = (tmp_path / "store" / "latest" / "live-page.json").read_bytes()
+    changes = sorted((tmp_path / "store" / "changes" / "live-page").iterdir())
+
+    (second,) = run_refresh(store, registry, registry.sources, offline=False)
+    assert second.outcome == "failed" and "HTTP 503" in second.error and second.versions == []
+    assert (tmp_path / "store" / "latest" / "live-page.json").read_bytes() == latest
+    assert sorted((tmp_path / "store" / "changes" / "live-page").iterdir()) == changes
+    assert (
+        json.loads((tmp_path / "store" / "index.json").read_text())["sources"]["live-page"][
+            "status"
+        ]
+        == "failing"
+    )
+
+    (third,) = run_refresh(store, registry, registry.sources, offline=False)
+    assert third.outcome == "unchanged"
+    assert Store(tmp_path / "store").state("live-page").status == "ok"
+
+
+def test_offline_makes_no_request(httpserver: HTTPServer, tmp_path: Path) -> None:
+    registry = load_registry(live_registry(tmp_path, httpserver.url_for("/page")))
+    (outcome,) = run_refresh(Store(tmp_path / "store"), registry, registry.sources, offline=True)
+    assert outcome.outcome == "new" and len(outcome.versions) == 1
+    assert httpserver.log == []
