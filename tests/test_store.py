@@ -97,9 +97,10 @@ def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
     holder.start()
     try:
         assert ready.wait(60)
-        with pytest.raises(
-            StoreLockedError, match=rf"locked by pid {holder.pid} .*another refresh"
-        ), Store(tmp_path).lock(wait=0.3):
+        with (
+            pytest.raises(StoreLockedError, match=rf"locked by pid {holder.pid} .*another refresh"),
+            Store(tmp_path).lock(wait=0.3),
+        ):
             pass
     finally:
         release.set()

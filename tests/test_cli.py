@@ -1,0 +1,116 @@
+"""The dalil CLI, through typer's runner and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extractors.models import json_schemas
+from flows.cli import app
+from tests.conftest import CORPUS
+
+runner = CliRunner()
+DALIL = str(Path(sys.executable).parent / "dalil")
+LEAFLET = CORPUS / "snapshots" / "cnops-amoe-leaflet" / "2025-09-01.txt"
+
+
+def test_schema_prints_the_contract() -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == json_schemas()["document"]
+    assert (
+        json.loads(runner.invoke(app, ["schema", "changeset"]).stdout)
+        == json_schemas()["changeset"]
+    )
+    assert runner.invoke(app, ["schema", "nope"]).exit_code == 2
+
+
+def test_extract_prints_utf8_document_json() -> None:
+    result = runner.invoke(app, ["extract", str(LEAFLET), "--source-id", "leaflet"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["source"]["id"] == "leaflet" and doc["source"]["kind"] == "text"
+    assert "طالب" in result.stdout, "not ASCII-escaped"
+    assert doc["quality"]["damaged_tokens"] > 100
+
+
+def test_extract_errors(tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["extract", str(tmp_path / "absent.txt")])
+    assert missing.exit_code == 2 and "absent.txt" in missing.stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    failed = runner.invoke(app, ["extract", str(empty)])
+    assert failed.exit_code == 1 and "empty: snapshot is empty" in failed.stderr
+    assert runner.invoke(app, ["extract", str(LEAFLET), "--kind", "docx"]).exit_code == 2
+
+
+def test_configuration_errors_exit_2_before_any_work(tmp_path: Path) -> None:
+    bad = tmp_path / "sources.yaml"
+    bad.write_text("sources:\n  - id: x\n    kind: docx\n")
+    result = runner.invoke(app, ["refresh", "--registry", str(bad), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 2 and "source #1 (x)" in result.stderr
+    unknown = runner.invoke(
+        app, ["refresh", "--registry", str(CORPUS / "sources.yaml"), "--source", "nope"]
+    )
+    assert unknown.exit_code == 2 and "unknown source id 'nope'" in unknown.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_sources_lists_the_registry_with_last_outcome(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["sources", "--store", str(tmp_path / "empty-store")])
+    assert result.exit_code == 0
+    for source_id in ("cnops-amoe-leaflet", "alouadifa-amo-tadamon", "consonews-amo-cnss"):
+        assert source_id in result.stdout
+    assert "never run" in result.stdout
+
+
+@pytest.mark.engine
+def test_refresh_through_the_runner(prefect_api: str, corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    args = ["refresh", "--offline", "--registry", str(corpus), "--store", str(store)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert first.stdout.count("│ new version │") == 5
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0 and second.stdout.count("│ no change │") == 5
+    listing = runner.invoke(app, ["sources", "--registry", str(corpus), "--store", str(store)])
+    assert listing.stdout.count(" ok ") == 5
+
+    (corpus.parent / "snapshots" / "consonews-amo-cnss" / "2025-09-01.txt").write_bytes(b"")
+    other = tmp_path / "other-store"
+    failed = runner.invoke(
+        app, ["refresh", "--offline", "--registry", str(corpus), "--store", str(other)]
+    )
+    assert failed.exit_code == 1
+    assert "consonews-amo-cnss: snapshot is empty" in failed.stderr
+    assert failed.stdout.count("│ new version │") == 4
+
+
+@pytest.mark.engine
+def test_refresh_and_extract_as_real_subprocesses(
+    prefect_api: str, corpus: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "DALIL_STORE": str(tmp_path / "store")}
+    run = subprocess.run(
+        [DALIL, "refresh", "--offline", "--registry", str(corpus)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("│ new version │") == 5
+    index = json.loads((tmp_path / "store" / "index.json").read_text(encoding="utf-8"))
+    assert len(index["sources"]) == 5
+
+    extracted = subprocess.run(
+        [DALIL, "extract", str(LEAFLET)], capture_output=True, env=env, timeout=120, check=True
+    )
+    assert json.loads(extracted.stdout.decode("utf-8"))["languages"][0] == "ar"

@@ -1,0 +1,89 @@
+"""The refresh flow end to end on a real Prefect API (temporary local server)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
+
+from flows.refresh import refresh
+from tests.conftest import write_registry
+
+pytestmark = pytest.mark.engine
+
+
+def test_flow_records_the_corpus_then_reports_no_change(
+    prefect_api: str, corpus: Path, tmp_path: Path
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    store = tmp_path / "store"
+    state = refresh(offline=True, store=str(store), registry=str(corpus), return_state=True)
+    assert state.is_completed()
+    first = state.result()
+    assert [o["outcome"] for o in first] == ["new"] * 5
+    assert len(list((store / "latest").glob("*.json"))) == 5
+
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(state.state_details.flow_run_id)
+        task_runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id]))
+        )
+    assert sorted(t.name for t in task_runs) == sorted(
+        f"refresh {o['source_id']}" for o in first
+    ), "one task per document"
+
+    second = refresh(offline=True, store=str(store), registry=str(corpus))
+    assert [o["outcome"] for o in second] == ["unchanged"] * 5
+
+
+def _live_registry(tmp_path: Path, urls: dict[str, str]) -> Path:
+    body = ""
+    for source_id, url in urls.items():
+        folder = tmp_path / "snapshots" / source_id
+        folder.mkdir(parents=True)
+        (folder / "2025-09-01.txt").write_text(f"نسخة {source_id} الأولى.\n", encoding="utf-8")
+        body += f"""\
+  - id: {source_id}
+    title: {source_id}
+    publisher: CNOPS
+    kind: text
+    languages: [ar]
+    url: {url}
+    snapshots:
+      - date: 2025-09-01
+        path: snapshots/{source_id}/2025-09-01.txt
+"""
+    return write_registry(tmp_path / "sources.yaml", body)
+
+
+def test_fetch_is_retried_on_500_and_a_404_source_does_not_stop_the_others(
+    prefect_api: str, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    calls = iter([Response("busy", status=500), Response("الصفحة بعد الإصلاح.\n")])
+    httpserver.expect_request("/flaky").respond_with_handler(lambda _request: next(calls))
+    httpserver.expect_request("/gone").respond_with_data("no", status=404)
+    registry = _live_registry(
+        tmp_path,
+        {"flaky-page": httpserver.url_for("/flaky"), "gone-page": httpserver.url_for("/gone")},
+    )
+    store = tmp_path / "store"
+    outcomes = {
+        o["source_id"]: o
+        for o in refresh(
+            store=str(store), registry=str(registry), fetch_retries=2, retry_delay=0.05
+        )
+    }
+    flaky, gone = outcomes["flaky-page"], outcomes["gone-page"]
+    assert flaky["outcome"] == "new" and len(flaky["versions"]) == 2
+    assert gone["outcome"] == "failed" and "HTTP 404" in gone["error"]
+    assert len(gone["versions"]) == 1  # its captured snapshot is still recorded
+    gone_requests = [r for r, _ in httpserver.log if r.path == "/gone"]
+    assert len(gone_requests) == 1, "a 404 is not retried"
+    index = json.loads((store / "index.json").read_text(encoding="utf-8"))
+    assert index["sources"]["gone-page"]["status"] == "failing"
+    assert index["sources"]["flaky-page"]["status"] == "ok"
