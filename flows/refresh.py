@@ -13,6 +13,7 @@ from flows.fetch import FetchError, fetch
 from flows.pipeline import Outcome, index_entry, refresh_source
 from flows.registry import DEFAULT_REGISTRY, Registry, Source, load_registry
 from flows.store import Store, default_store_url
+from flows.summary import as_text, outcomes_table
 
 
 def _retryable(_task: Any, _run: Any, state: Any) -> bool:
@@ -83,10 +84,12 @@ def refresh(
         st.update_index({s.id: index_entry(st, s) for s in chosen})
     order = {s.id: i for i, s in enumerate(chosen)}
     outcomes.sort(key=lambda o: order[o.source_id])
+    summary = [asdict(o) for o in outcomes]
+    logger.info("summary:\n%s", as_text(outcomes_table(summary)))
     for o in outcomes:
         if o.error:
             logger.error("%s", o.error)
-    return [asdict(o) for o in outcomes]
+    return summary
 
 
 def _outcome(future: Any, source: Source) -> Outcome:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from typing import Any
 
+from rich.console import Console
 from rich.table import Table
 
 from flows.registry import Source
@@ -45,3 +47,10 @@ def sources_table(sources: Iterable[Source], index: dict[str, Any]) -> Table:
             entry.get("latest_version") or "—",
         )
     return table
+
+
+def as_text(table: Table, width: int = 120) -> str:
+    """A table rendered as plain text, for logs."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(table)
+    return console.export_text()
