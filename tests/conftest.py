@@ -49,3 +49,22 @@ def write_registry(path: Path, entries: str) -> Path:
     """Write a registry file with the given YAML body under ``sources:``."""
     path.write_text("sources:\n" + entries, encoding="utf-8")
     return path
+
+
+def make_document(text: str | bytes, day: int = 1, source_id: str = "src", languages=()):
+    """Extract a Document from text as if captured on 2025-03-<day>."""
+    from datetime import UTC, datetime
+    from hashlib import sha256
+
+    from extractors.extract import extract
+
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return extract(
+        data,
+        kind="text",
+        source_id=source_id,
+        fetched_at=datetime(2025, 3, day, tzinfo=UTC),
+        sha256=sha256(data).hexdigest(),
+        snapshot="snapshots/x",
+        languages=languages,
+    )

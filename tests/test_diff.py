@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from hashlib import sha256
-
 from extractors.diff import comparison_key, diff, word_diff
-from extractors.extract import extract
 from extractors.models import Document
+from tests.conftest import make_document
 
 
 def version(text: str, day: int) -> Document:
-    data = text.encode("utf-8")
-    return extract(
-        data,
-        kind="text",
-        source_id="s",
-        fetched_at=datetime(2025, 1, day, tzinfo=UTC),
-        sha256=sha256(data).hexdigest(),
-        snapshot="x",
-    )
+    return make_document(text, day)
 
 
 OLD = (
@@ -58,8 +47,8 @@ def test_inserted_block_is_one_addition() -> None:
     assert [(c.kind, c.after) for c in changes.changes] == [
         ("text_added", "تعبئة الاستمارة الإلكترونية.")
     ]
-    assert changes.from_version.startswith("20250101T") and changes.to_version.startswith(
-        "20250102T"
+    assert changes.from_version.startswith("20250301T") and changes.to_version.startswith(
+        "20250302T"
     )
 
 

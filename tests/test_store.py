@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from datetime import UTC, datetime
 from hashlib import sha256
 from pathlib import Path
 
 import pytest
 
 from extractors.diff import diff
-from extractors.extract import extract
+from extractors.models import Document
 from flows.store import TMP_MARK, Store, StoreError, StoreLockedError
+from tests.conftest import make_document
 
 
-def make_doc(text: str, day: int = 1):
-    data = text.encode()
-    return extract(
-        data,
-        kind="text",
-        source_id="src",
-        fetched_at=datetime(2025, 3, day, tzinfo=UTC),
-        sha256=sha256(data).hexdigest(),
-        snapshot="x",
-    )
+def make_doc(text: str, day: int = 1) -> Document:
+    return make_document(text, day)
 
 
 def test_write_is_atomic_and_leaves_no_temporary_file(tmp_path: Path) -> None:

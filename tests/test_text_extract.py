@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from hashlib import sha256
 
 import pytest
 
@@ -12,19 +11,11 @@ from extractors.extract import extract, sniff_kind
 from extractors.models import Document
 from extractors.normalize import normalize_text
 from extractors.text import text_blocks
+from tests.conftest import make_document
 
 
 def doc_of(text: str | bytes, languages: tuple[str, ...] = ()) -> Document:
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return extract(
-        data,
-        kind="text",
-        source_id="sample",
-        fetched_at=datetime(2025, 1, 1, tzinfo=UTC),
-        sha256=sha256(data).hexdigest(),
-        snapshot="snapshots/x",
-        languages=languages,
-    )
+    return make_document(text, source_id="sample", languages=languages)
 
 
 def test_normalize_nfc_tatweel_whitespace() -> None:
