@@ -9,8 +9,6 @@ from datetime import UTC, datetime
 import httpx
 
 from extractors import EXTRACTOR_VERSION
-from extractors.extract import sniff_kind
-from extractors.models import SourceKind
 
 USER_AGENT = (
     f"dalil/{EXTRACTOR_VERSION} (monitor of public Moroccan health-insurance procedures; "
@@ -46,7 +44,6 @@ class FetchResult:
     status: int
     fetched_at: datetime
     data: bytes | None = None
-    kind: SourceKind | None = None
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
@@ -141,6 +138,5 @@ def _read(url: str, response: httpx.Response, max_bytes: int, deadline: float) -
     return FetchResult(
         **common,
         data=data,
-        kind=sniff_kind(data),
         content_type=response.headers.get("content-type"),
     )
