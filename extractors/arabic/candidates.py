@@ -1,0 +1,211 @@
+"""Stage 3: choose among candidate spellings of a damaged token.
+
+The damage follows each letter's joined form, so a U+FFFD can only stand for a few
+letters, and each reading has a cost that depends on the letter before it:
+
+- ``�`` + أ/إ/آ/ؤ is that hamza letter; ``ا`` + أ/إ/آ is a joined hamza-alef;
+- ``�`` + س/ش/ص/ض is one of the four "seen" letters (the written one is likeliest);
+- a lone ``�`` is an alef where no letter joins it from before, a waw where one does;
+- a lam may have lost the alef of a lam-alef.
+
+Readings are scored by wordfreq frequency, minus their cost, plus a bonus when the same
+spelling (or stem) appears undamaged elsewhere in the document.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .detect import FFFD
+from .lexicon import Lexicon
+
+SEEN = "سشصض"
+HAMZA_ALEF = "أإآ"
+# Letters that never join the letter after them: after these (or at a word's start) a
+# lost letter was an isolated alef; after any other letter, a joined waw.
+NON_JOINING = set("ءآأؤإاٱةدذرزو")
+ARABIC_LETTERS = {chr(c) for c in range(0x0621, 0x064B)}
+BEAM = 96
+# How much rarer each seen letter is than س in Arabic text (log10 of the frequency ratio,
+# general letter statistics): the prior when the written letter carries no information.
+SEEN_PRIOR = {"س": 0.0, "ص": 0.41, "ش": 0.46, "ض": 0.72}
+GENERIC_SEEN = "سض"  # the damage writes all four as س (joined forms) or ض (final forms)
+OOV_PENALTY = 6.0
+_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف")
+_SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "نا", "ها", "ات", "ين", "ون", "ية", "ه", "ة", "ي")
+
+
+@dataclass
+class Choice:
+    """The chosen reading of a token, with the evidence."""
+
+    result: str
+    rule: str
+    confidence: float
+    uncertain: bool
+    candidates: list[tuple[str, float]] = field(default_factory=list)
+    inserted: int = 0  # characters added beyond the token's own (lam-alef alefs, spaces)
+
+
+def stem(word: str) -> str:
+    """A rough stem: one clitic prefix and one suffix off, for matching within a document."""
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+_VERB_PREFIXES = ("است", "ي", "ت", "ن", "م", "أ", "ا")
+_WEAK = str.maketrans("", "", "اويىةأإآ")
+
+
+def skeleton(word: str) -> str:
+    """The word's consonant skeleton: clitics, one derivational prefix and weak letters
+    off, so that يصرح, تصريحهم and التصريح all give صرح."""
+    core = stem(word)
+    for prefix in _VERB_PREFIXES:
+        if core.startswith(prefix) and len(core) - len(prefix) >= 3:
+            core = core[len(prefix) :]
+            break
+    return core.translate(_WEAK)
+
+
+class DocumentContext:
+    """Spellings seen undamaged in the same document: they win close calls."""
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        self.words: set[str] = set()
+        self.stems: set[str] = set()
+        self.skeletons: set[str] = set()
+        self.add(words)
+
+    def add(self, words: Iterable[str]) -> None:
+        for word in words:
+            if word in self.words:
+                continue
+            self.words.add(word)
+            self.stems.add(stem(word))
+            bones = skeleton(word)
+            if len(bones) >= 3:
+                self.skeletons.add(bones)
+
+    def bonus(self, word: str) -> float:
+        if word in self.words:
+            return 2.0
+        if stem(word) in self.stems:
+            return 1.5
+        return 0.75 if skeleton(word) in self.skeletons else 0.0
+
+
+def _slots(core: str) -> list[list[tuple[str, float, str]]]:
+    """Each position of the token as its possible readings: (text, cost, rule)."""
+    slots: list[list[tuple[str, float, str]]] = []
+    i, n = 0, len(core)
+    while i < n:
+        ch, nxt = core[i], core[i + 1] if i + 1 < n else "\0"
+        if ch == FFFD and (nxt in HAMZA_ALEF or nxt == "ؤ"):
+            slots.append([(nxt, 0.0, "hamza")])
+            i += 2
+        elif ch == FFFD and nxt in SEEN:
+            slots.append([(s, _seen_cost(s, nxt), "seen") for s in SEEN])
+            i += 2
+        elif ch == FFFD:
+            slots.append([("ا", -1.0, "alef-waw"), ("و", -2.0, "alef-waw")])  # costs set in _expand
+            i += 1
+        elif ch == "ا" and nxt in HAMZA_ALEF:
+            slots.append([(nxt, 0.0, "hamza")])
+            i += 2
+        elif ch == "ل" and (nxt in ARABIC_LETTERS or nxt == FFFD) and nxt not in "اأإآى":
+            slots.append([("ل", 0.0, ""), ("لا", 2.0, "lam-alef")])
+            i += 1
+        else:
+            slots.append([(ch, 0.0, "")])
+            i += 1
+    return slots
+
+
+def _seen_cost(letter: str, written: str) -> float:
+    """A generic written س/ض says only "one of the four"; a written ص or ش is evidence."""
+    if written in GENERIC_SEEN:
+        return SEEN_PRIOR[letter]
+    return 0.0 if letter == written else 1.0
+
+
+def _expand(slots: list[list[tuple[str, float, str]]]) -> list[tuple[str, float, frozenset[str]]]:
+    """Every reading (beam-limited) with its total cost and the rules it used."""
+    beam: list[tuple[str, float, frozenset[str]]] = [("", 0.0, frozenset())]
+    for options in slots:
+        grown = []
+        for text, cost, rules in beam:
+            for piece, piece_cost, rule in options:
+                if rule == "alef-waw":
+                    joined = bool(text) and text[-1] not in NON_JOINING
+                    expected = "و" if joined else "ا"
+                    piece_cost = 0.0 if piece == expected else 2.5
+                grown.append((text + piece, cost + piece_cost, rules | {rule} if rule else rules))
+        if len(grown) > BEAM:
+            grown.sort(key=lambda c: c[1])
+            grown = grown[:BEAM]
+        beam = grown
+    return beam
+
+
+def _score(word: str, cost: float, lexicon: Lexicon, context: DocumentContext) -> float:
+    z = lexicon.zipf(word)
+    if z <= 0:
+        return -OOV_PENALTY - cost
+    return z - cost + context.bonus(word)
+
+
+def _best_split(word: str, lexicon: Lexicon, context: DocumentContext) -> tuple[str, float] | None:
+    """Two words run together: the best split into two known words, if any."""
+    best: tuple[str, float] | None = None
+    for cut in range(3, len(word) - 2):
+        left, right = word[:cut], word[cut:]
+        zl, zr = lexicon.zipf(left), lexicon.zipf(right)
+        if min(zl, zr) < 3.0:
+            continue
+        score = (zl + zr) / 2 + max(context.bonus(left), context.bonus(right)) - 1.0
+        if best is None or score > best[1]:
+            best = (f"{left} {right}", score)
+    return best
+
+
+def _confidence(gap: float) -> float:
+    return round(1.0 - 0.5 * math.exp(-1.5 * max(gap, 0.0)), 3)
+
+
+def choose(
+    core: str, lexicon: Lexicon, context: DocumentContext, *, allow_split: bool = True
+) -> Choice:
+    """Pick the reading of one damaged token core (letters, U+FFFD, no punctuation)."""
+    readings = _expand(_slots(core))
+    scored: dict[str, tuple[float, frozenset[str]]] = {}
+    for text, cost, rules in readings:
+        score = _score(text, cost, lexicon, context)
+        if text not in scored or score > scored[text][0]:
+            scored[text] = (score, rules)
+    ranked = sorted(scored.items(), key=lambda kv: -kv[1][0])
+    (best, (best_score, rules)) = ranked[0]
+    rule = "+".join(sorted(rules)) or "letters"
+    if allow_split and lexicon.zipf(best) <= 0:
+        for text, _ in ranked[:6]:
+            split = _best_split(text, lexicon, context)
+            if split and split[1] > best_score:
+                best, best_score, rule = split[0], split[1], f"{rule}+word-split"
+                break
+    known = [(t, s) for t, (s, _) in ranked if t != best and lexicon.zipf(t) > 0]
+    runner_up = known[0][1] if known else (ranked[1][1][0] if len(ranked) > 1 else best_score - 5)
+    gap = best_score - runner_up
+    uncertain = (bool(known) and gap < 0.5) or (
+        lexicon.zipf(best.replace(" ", "")) <= 0 and " " not in best
+    )
+    top = [(t, round(s, 3)) for t, (s, _) in ranked[:5]]
+    inserted = max(0, len(best) - len(core))
+    return Choice(best, rule, _confidence(gap), uncertain, top, inserted)

@@ -1,0 +1,179 @@
+"""The repair engine: detect (stage 1), fix without a lexicon (2), choose spellings (3),
+and record every repair (4).
+
+``repair_lines`` is the entry point for a whole document: it first collects the words the
+document spells undamaged, which then decide close calls elsewhere in it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from extractors.models import Candidate, Repair
+
+from ..normalize import TATWEEL
+from . import rules
+from .candidates import Choice, DocumentContext, choose
+from .detect import FFFD, HAMZA_SPLIT, damage_score, has_latin, is_damaged_token, may_need_repair
+from .lexicon import Lexicon, default_lexicon, lookup_form
+
+_CORE = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u0640\u064B-\u065F\u0670\ufffd]+")
+_CLEAN_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]{2,}")
+_SPLIT_MIN = 7
+_CONFIDENT = 0.9
+_SEAM = "\x1f"
+
+
+@dataclass
+class LineRepair:
+    """One line before and after repair, with what was done to it."""
+
+    original: str
+    text: str
+    repairs: list[Repair] = field(default_factory=list)
+    damage_before: float = 0.0
+    damage_after: float = 0.0
+    inserted: int = 0
+
+
+def _record(
+    original: str,
+    result: str,
+    rule: str,
+    confidence: float = 1.0,
+    uncertain: bool = False,
+    candidates: Sequence[tuple[str, float]] = (),
+) -> Repair:
+    return Repair(
+        original=original,
+        result=result,
+        rule=rule,
+        confidence=confidence,
+        uncertain=uncertain,
+        candidates=[Candidate(text=t, score=s) for t, s in candidates],
+    )
+
+
+class Repairer:
+    """Repairs lines of one document with one lexicon and one document context."""
+
+    def __init__(
+        self, lexicon: Lexicon | None = None, context: DocumentContext | None = None
+    ) -> None:
+        self.lexicon = lexicon or default_lexicon()
+        self.context = context or DocumentContext()
+
+    def line(self, line: str) -> LineRepair:
+        result = LineRepair(original=line, text=line, damage_before=damage_score(line))
+        line = unicodedata.normalize("NFC", line).replace(TATWEEL, "")
+        result.text = line
+        if not may_need_repair(line):
+            return result
+        text = line
+        steps: list[tuple[str, Callable[[str], str | tuple[str, str] | None]]] = [
+            ("presentation-forms", rules.presentation_forms),
+            ("mojibake", lambda t: rules.mojibake(t, self.lexicon)),
+            ("reversed-line", lambda t: rules.reversed_line(t, self.lexicon)),
+            ("visual-runs", rules.visual_runs),
+        ]
+        for name, step in steps:
+            fixed = step(text)
+            if fixed is None:
+                continue
+            rule, fixed = fixed if isinstance(fixed, tuple) else (name, fixed)
+            result.repairs.append(_record(text, fixed, rule))
+            text = fixed
+        text = self._tokens(text, result)
+        brackets = rules.mirrored_brackets(text)
+        if brackets is not None:
+            result.repairs.append(_record(text, brackets, "mirrored-brackets"))
+            text = brackets
+        result.text = text
+        result.damage_after = damage_score(text)
+        return result
+
+    def _tokens(self, text: str, result: LineRepair) -> str:
+        """Repair each damaged Arabic token; on a damaged line, also split words run together.
+
+        A run-together of two *clean* words on a damaged right-to-left line is the seam of
+        two text runs that the extractor emitted in visual order (left run first, no space):
+        the two runs are swapped back.
+        """
+        damaged_line = FFFD in text or HAMZA_SPLIT.search(text) is not None
+        seams: list[bool] = []
+
+        def fix(match: re.Match[str]) -> str:
+            core = match.group()
+            damaged = is_damaged_token(core)
+            if not damaged and (
+                not damaged_line or len(core) < _SPLIT_MIN or self.lexicon.known(core)
+            ):
+                return core
+            choice: Choice = choose(lookup_form(core), self.lexicon, self.context)
+            if choice.result == core:
+                return core
+            result.inserted += choice.inserted
+            result.repairs.append(
+                _record(
+                    core,
+                    choice.result,
+                    choice.rule,
+                    choice.confidence,
+                    choice.uncertain,
+                    choice.candidates,
+                )
+            )
+            if not damaged and " " in choice.result:
+                seams.append(True)
+                return choice.result.replace(" ", _SEAM)
+            return choice.result
+
+        fixed = _CORE.sub(fix, text)
+        if len(seams) == 1 and not has_latin(fixed):
+            left, right = fixed.split(_SEAM)
+            swapped = f"{right.strip()} {left.strip()}"
+            result.repairs.append(_record(fixed.replace(_SEAM, " "), swapped, "visual-run-order"))
+            return swapped
+        return fixed.replace(_SEAM, " ")
+
+
+def document_context(lines: Sequence[str]) -> DocumentContext:
+    """The document's undamaged Arabic words."""
+    words: set[str] = set()
+    for line in lines:
+        for token in line.split():
+            if not is_damaged_token(token):
+                words.update(_CLEAN_WORD.findall(lookup_form(token)))
+    return DocumentContext(words)
+
+
+def repair_lines(lines: Sequence[str], lexicon: Lexicon | None = None) -> list[LineRepair]:
+    """Repair every line of one document.
+
+    The document's clean words are the first context. Words the first pass repaired with
+    high confidence join it, and lines with repairs are read once more, so that a word
+    spelt out unambiguously in one place settles close calls in another.
+    """
+    context = document_context(lines)
+    repairer = Repairer(lexicon, context)
+    first = [repairer.line(line) for line in lines]
+    confident = {
+        r.result
+        for res in first
+        for r in res.repairs
+        if r.candidates and not r.uncertain and r.confidence >= _CONFIDENT and " " not in r.result
+    }
+    if not confident - context.words:
+        return first
+    context.add(confident)
+    return [
+        repairer.line(line) if res.repairs else res for line, res in zip(lines, first, strict=True)
+    ]
+
+
+def repair_text(text: str, lexicon: Lexicon | None = None) -> str:
+    """Repaired text, one output line per input line."""
+    return "\n".join(r.text for r in repair_lines(text.split("\n"), lexicon))
