@@ -15,6 +15,7 @@ spelling (or stem) appears undamaged elsewhere in the document.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -28,6 +29,10 @@ HAMZA_ALEF = "أإآ"
 NON_JOINING = set("ءآأؤإاٱةدذرزو")
 ARABIC_LETTERS = {chr(c) for c in range(0x0621, 0x064B)}
 BEAM = 96
+_SHORT_WORD_ZIPF = 5.5  # a two-letter word split off must be a common function word
+_JOIN_MISMATCH = (
+    4.0  # a joined alef or an unjoined waw is never damaged: only a lost space explains one
+)
 # How much rarer each seen letter is than س in Arabic text (log10 of the frequency ratio,
 # general letter statistics): the prior when the written letter carries no information.
 SEEN_PRIOR = {"س": 0.0, "ص": 0.41, "ش": 0.46, "ض": 0.72}
@@ -77,30 +82,38 @@ def skeleton(word: str) -> str:
 
 
 class DocumentContext:
-    """Spellings seen undamaged in the same document: they win close calls."""
+    """Spellings seen undamaged in the same document: they win close calls.
+
+    Counts are kept so that words can be withdrawn again (a line must not vote for its
+    own earlier reading).
+    """
 
     def __init__(self, words: Iterable[str] = ()) -> None:
-        self.words: set[str] = set()
-        self.stems: set[str] = set()
-        self.skeletons: set[str] = set()
+        self.words: Counter[str] = Counter()
+        self.stems: Counter[str] = Counter()
+        self.skeletons: Counter[str] = Counter()
         self.add(words)
 
-    def add(self, words: Iterable[str]) -> None:
+    def _update(self, words: Iterable[str], sign: int) -> None:
         for word in words:
-            if word in self.words:
-                continue
-            self.words.add(word)
-            self.stems.add(stem(word))
+            self.words[word] += sign
+            self.stems[stem(word)] += sign
             bones = skeleton(word)
             if len(bones) >= 3:
-                self.skeletons.add(bones)
+                self.skeletons[bones] += sign
+
+    def add(self, words: Iterable[str]) -> None:
+        self._update(words, 1)
+
+    def remove(self, words: Iterable[str]) -> None:
+        self._update(words, -1)
 
     def bonus(self, word: str) -> float:
-        if word in self.words:
+        if self.words[word] > 0:
             return 2.0
-        if stem(word) in self.stems:
+        if self.stems[stem(word)] > 0:
             return 1.5
-        return 0.75 if skeleton(word) in self.skeletons else 0.0
+        return 0.75 if self.skeletons[skeleton(word)] > 0 else 0.0
 
 
 def _slots(core: str) -> list[list[tuple[str, float, str]]]:
@@ -147,7 +160,7 @@ def _expand(slots: list[list[tuple[str, float, str]]]) -> list[tuple[str, float,
                 if rule == "alef-waw":
                     joined = bool(text) and text[-1] not in NON_JOINING
                     expected = "و" if joined else "ا"
-                    piece_cost = 0.0 if piece == expected else 2.5
+                    piece_cost = 0.0 if piece == expected else _JOIN_MISMATCH
                 grown.append((text + piece, cost + piece_cost, rules | {rule} if rule else rules))
         if len(grown) > BEAM:
             grown.sort(key=lambda c: c[1])
@@ -163,18 +176,36 @@ def _score(word: str, cost: float, lexicon: Lexicon, context: DocumentContext) -
     return z - cost + context.bonus(word)
 
 
-def _best_split(word: str, lexicon: Lexicon, context: DocumentContext) -> tuple[str, float] | None:
-    """Two words run together: the best split into two known words, if any."""
+def _best_split(
+    core: str, lexicon: Lexicon, context: DocumentContext, min_len: int, min_zipf: float
+) -> tuple[str, float] | None:
+    """Two words run together: the best split of the (damaged) core into two parts that
+    each read as a known word. Each part is decoded on its own, so a letter at the start
+    of the second word is read as word-initial."""
     best: tuple[str, float] | None = None
-    for cut in range(3, len(word) - 2):
-        left, right = word[:cut], word[cut:]
-        zl, zr = lexicon.zipf(left), lexicon.zipf(right)
-        if min(zl, zr) < 3.0:
+    for cut in range(2, len(core) - 1):
+        left, right = core[:cut], core[cut:]
+        if left.endswith(FFFD) or right[0] in HAMZA_ALEF + "ؤ":
+            continue  # a pattern that belongs together
+        parts = [_read(part, lexicon, context) for part in (left, right)]
+        if any(
+            len(text) < min_len
+            or lexicon.zipf(text) < (_SHORT_WORD_ZIPF if len(text) == 2 else min_zipf)
+            for text, _ in parts
+        ):
             continue
-        score = (zl + zr) / 2 + max(context.bonus(left), context.bonus(right)) - 1.0
+        score = (parts[0][1] + parts[1][1]) / 2 - 1.0
         if best is None or score > best[1]:
-            best = (f"{left} {right}", score)
+            best = (f"{parts[0][0]} {parts[1][0]}", score)
     return best
+
+
+def _read(core: str, lexicon: Lexicon, context: DocumentContext) -> tuple[str, float]:
+    """The best reading of a core and its score, without splitting."""
+    return max(
+        ((text, _score(text, cost, lexicon, context)) for text, cost, _ in _expand(_slots(core))),
+        key=lambda ts: ts[1],
+    )
 
 
 def _confidence(gap: float) -> float:
@@ -194,12 +225,11 @@ def choose(
     ranked = sorted(scored.items(), key=lambda kv: -kv[1][0])
     (best, (best_score, rules)) = ranked[0]
     rule = "+".join(sorted(rules)) or "letters"
-    if allow_split and lexicon.zipf(best) <= 0:
-        for text, _ in ranked[:6]:
-            split = _best_split(text, lexicon, context)
-            if split and split[1] > best_score:
-                best, best_score, rule = split[0], split[1], f"{rule}+word-split"
-                break
+    if allow_split and lexicon.zipf(best) <= 0 and len(core) >= 5:
+        damaged = FFFD in core
+        split = _best_split(core, lexicon, context, 2 if damaged else 3, 2.5 if damaged else 3.5)
+        if split and split[1] > best_score:
+            best, best_score, rule = split[0], split[1], f"{rule}+word-split"
     known = [(t, s) for t, (s, _) in ranked if t != best and lexicon.zipf(t) > 0]
     runner_up = known[0][1] if known else (ranked[1][1][0] if len(ranked) > 1 else best_score - 5)
     gap = best_score - runner_up

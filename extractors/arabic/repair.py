@@ -22,7 +22,6 @@ from .lexicon import Lexicon, default_lexicon, lookup_form
 
 _CORE = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u0640\u064B-\u065F\u0670\ufffd]+")
 _CLEAN_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]{2,}")
-_SPLIT_MIN = 7
 _CONFIDENT = 0.9
 _SEAM = "\x1f"
 
@@ -77,7 +76,7 @@ class Repairer:
             ("presentation-forms", rules.presentation_forms),
             ("mojibake", lambda t: rules.mojibake(t, self.lexicon)),
             ("reversed-line", lambda t: rules.reversed_line(t, self.lexicon)),
-            ("visual-runs", rules.visual_runs),
+            ("visual-runs", self._visual_runs),
         ]
         for name, step in steps:
             fixed = step(text)
@@ -95,6 +94,24 @@ class Repairer:
         result.damage_after = damage_score(text)
         return result
 
+    def _visual_runs(self, text: str) -> str | None:
+        """Reorder a mixed line's runs only when its words then read better."""
+        reordered = rules.visual_runs(text)
+        if reordered is None or self._fluency(reordered) <= self._fluency(text) + 0.05:
+            return None
+        return reordered
+
+    def _fluency(self, text: str) -> float:
+        """Mean word frequency (Zipf) of the line's Arabic tokens once repaired."""
+        cores = _CORE.findall(text)
+        if not cores:
+            return 0.0
+        total = 0.0
+        for core in cores:
+            reading = choose(lookup_form(core), self.lexicon, self.context, allow_split=False)
+            total += self.lexicon.zipf(reading.result)
+        return total / len(cores)
+
     def _tokens(self, text: str, result: LineRepair) -> str:
         """Repair each damaged Arabic token; on a damaged line, also split words run together.
 
@@ -109,7 +126,7 @@ class Repairer:
             core = match.group()
             damaged = is_damaged_token(core)
             if not damaged and (
-                not damaged_line or len(core) < _SPLIT_MIN or self.lexicon.known(core)
+                not damaged_line or len(core) < 3 or self.lexicon.known(lookup_form(core))
             ):
                 return core
             choice: Choice = choose(lookup_form(core), self.lexicon, self.context)
@@ -141,7 +158,7 @@ class Repairer:
 
 
 def document_context(lines: Sequence[str]) -> DocumentContext:
-    """The document's undamaged Arabic words."""
+    """The document's undamaged Arabic words (each distinct word counted once)."""
     words: set[str] = set()
     for line in lines:
         for token in line.split():
@@ -150,28 +167,39 @@ def document_context(lines: Sequence[str]) -> DocumentContext:
     return DocumentContext(words)
 
 
+def _confident(result: LineRepair) -> list[str]:
+    return [
+        r.result
+        for r in result.repairs
+        if r.candidates and not r.uncertain and r.confidence >= _CONFIDENT and " " not in r.result
+    ]
+
+
 def repair_lines(lines: Sequence[str], lexicon: Lexicon | None = None) -> list[LineRepair]:
     """Repair every line of one document.
 
     The document's clean words are the first context. Words the first pass repaired with
     high confidence join it, and lines with repairs are read once more, so that a word
-    spelt out unambiguously in one place settles close calls in another.
+    spelt out unambiguously in one place settles close calls in another (a line never
+    votes for its own first reading).
     """
     context = document_context(lines)
     repairer = Repairer(lexicon, context)
     first = [repairer.line(line) for line in lines]
-    confident = {
-        r.result
-        for res in first
-        for r in res.repairs
-        if r.candidates and not r.uncertain and r.confidence >= _CONFIDENT and " " not in r.result
-    }
-    if not confident - context.words:
+    votes = [_confident(res) for res in first]
+    if not any(votes):
         return first
-    context.add(confident)
-    return [
-        repairer.line(line) if res.repairs else res for line, res in zip(lines, first, strict=True)
-    ]
+    for own in votes:
+        context.add(own)
+    final = []
+    for line, res, own in zip(lines, first, votes, strict=True):
+        if not res.repairs:
+            final.append(res)
+            continue
+        context.remove(own)
+        final.append(repairer.line(line))
+        context.add(own)
+    return final
 
 
 def repair_text(text: str, lexicon: Lexicon | None = None) -> str:
