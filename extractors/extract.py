@@ -11,8 +11,9 @@ from .errors import ExtractionError
 from .models import Block, Document, ExtractorInfo, SourceKind, SourceRef
 from .normalize import decode_utf8
 from .quality import measure
+from .repairing import repair_blocks
 from .script import detect_language, direction
-from .text import text_blocks
+from .text import block_text, text_blocks
 
 _HTML_TAGS = (b"<html", b"<head", b"<body", b"<div", b"<p>", b"<p ", b"<meta ", b"<title>")
 
@@ -69,6 +70,7 @@ def extract(
     blocks, warnings = _blocks_for(kind, data, source_id)
     if not blocks:
         raise ExtractionError(source_id, "snapshot has no text")
+    repair_blocks(blocks, block_text)
     langs = _label_languages(blocks, languages)
     heading = next((b.text for b in blocks if b.type == "heading" and not b.furniture), None)
     return Document(

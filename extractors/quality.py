@@ -15,12 +15,15 @@ def is_damaged(token: str) -> bool:
 
 
 def measure(blocks: list[Block], warnings: list[str]) -> Quality:
-    """Count tokens, damaged tokens (in ``text``) and repaired or uncertain ones."""
-    tokens = damaged = 0
+    """Count tokens, damaged tokens (in ``raw_text``, before repair), repairs, and the
+    repairs flagged uncertain. Damage left in ``text`` after repair becomes a warning."""
+    tokens = damaged = left = 0
     for block in blocks:
-        words = block.text.split()
-        tokens += len(words)
-        damaged += sum(is_damaged(w) for w in words)
+        tokens += len(block.text.split())
+        damaged += sum(is_damaged(w) for w in block.raw_text.split())
+        left += sum(is_damaged(w) for w in block.text.split())
+    if left:
+        warnings = [*warnings, f"{left} damaged token(s) left unrepaired"]
     return Quality(
         blocks=len(blocks),
         tokens=tokens,

@@ -71,13 +71,19 @@ def _depth(indent: str) -> int:
     return max(0, len(indent.expandtabs(4)) - 2) // 2
 
 
+def block_text(raw: str) -> str:
+    """A block's ``text``: normalised, without a leading list marker."""
+    marker = _list_marker(raw)
+    return normalize_text(marker["body"] if marker else raw)
+
+
 def _classify(raw: str, norm: str, alone: bool) -> tuple[BlockType, str, dict[str, Any]]:
     """Block type, text without its list marker, and type-specific fields."""
     if marker := _list_marker(raw):
         extra: dict[str, Any] = {"depth": _depth(marker["indent"])}
         if "number" in marker.groupdict():
             extra["number"] = marker["number"]
-        return "list_item", normalize_text(marker["body"]), extra
+        return "list_item", block_text(raw), extra
     if alone and len(norm.split()) <= _HEADING_MAX_WORDS and not norm.endswith(_CLOSING):
         return "heading", norm, {"level": 2}
     return "paragraph", norm, {}

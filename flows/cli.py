@@ -18,7 +18,7 @@ from extractors.models import SourceKind, json_schemas
 from flows.registry import DEFAULT_REGISTRY, RegistryError, load_registry
 from flows.settings import apply_prefect_defaults
 from flows.store import Store, StoreError, StoreLockedError, default_store_url
-from flows.summary import outcomes_table, sources_table
+from flows.summary import outcomes_table, repair_report, sources_table
 
 app = typer.Typer(
     help="dalil: Moroccan health-insurance procedures as versioned JSON.", no_args_is_help=True
@@ -110,6 +110,33 @@ def extract_cmd(
     except ExtractionError as exc:
         raise _fail(str(exc), 1) from None
     _write_json(doc.model_dump_json(indent=2))
+
+
+@app.command()
+def repair(
+    file: Annotated[str, typer.Argument(help="A text file, or - for standard input.")] = "-",
+    report: Annotated[
+        bool, typer.Option("--report", help="Write a JSON report instead of text.")
+    ] = False,
+) -> None:
+    """Repair mis-encoded Arabic: one output line per input line (or a JSON report)."""
+    from extractors.arabic import repair_lines
+    from extractors.normalize import decode_utf8
+
+    try:
+        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as exc:
+        raise _fail(f"{file}: {exc.strerror or exc}") from None
+    text, warnings = decode_utf8(data)
+    for warning in warnings:
+        err.print(f"[yellow]warning:[/] {file}: {warning}", highlight=False)
+    lines = text.split("\n")
+    results = repair_lines(lines)
+    if not report:
+        sys.stdout.buffer.write("\n".join(r.text for r in results).encode("utf-8"))
+        sys.stdout.flush()
+        return
+    _write_json(json.dumps(repair_report(results), ensure_ascii=False, indent=2))
 
 
 @app.command()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from extractors.arabic import LineRepair
 from flows.registry import Source
 
 
@@ -54,3 +55,27 @@ def as_text(table: Table, width: int = 120) -> str:
     console = Console(width=width, record=True, file=io.StringIO())
     console.print(table)
     return console.export_text()
+
+
+def repair_report(results: Sequence[LineRepair]) -> dict[str, Any]:
+    """The JSON report of ``dalil repair --report``: every line's damage and repairs."""
+    lines = [
+        {
+            "line": number,
+            "original": r.original,
+            "text": r.text,
+            "damage_before": round(r.damage_before, 3),
+            "damage_after": round(r.damage_after, 3),
+            "repairs": [rep.model_dump() for rep in r.repairs],
+        }
+        for number, r in enumerate(results, start=1)
+        if r.repairs or r.damage_before
+    ]
+    repairs = [rep for r in results for rep in r.repairs]
+    return {
+        "lines": len(results),
+        "damaged_lines": sum(1 for r in results if r.damage_before),
+        "repairs": len(repairs),
+        "uncertain": sum(rep.uncertain for rep in repairs),
+        "details": lines,
+    }

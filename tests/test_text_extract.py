@@ -74,7 +74,10 @@ def test_damage_is_counted_never_dropped() -> None:
     doc = doc_of("�لتعليم �لعالي (cid:12) سليم\n")
     assert doc.quality.damaged_tokens == 3
     assert doc.quality.tokens == 4
-    assert "\ufffd" in doc.blocks[0].text
+    assert doc.blocks[0].raw_text == "�لتعليم �لعالي (cid:12) سليم"
+    assert doc.blocks[0].text == "التعليم العالي (cid:12) سليم"
+    assert doc.quality.repaired_tokens == 2
+    assert doc.quality.warnings == ["1 damaged token(s) left unrepaired"]
 
 
 def test_invalid_utf8_is_replaced_and_reported() -> None:
