@@ -24,7 +24,8 @@ MOJIBAKE_UTF8_AS_CP1256 = re.compile(
     "[طظ][\u00a7\u00a0-\u00bf\u201e\u2026\u2020\u2021\u0679\u067e\u0686\u0688\u0691\u06a9\u06af\u06ba\u06be\u2030]|ظ„"
 )
 MOJIBAKE_CP1256_AS_LATIN1 = re.compile("[\u00c0-\u00ff]{3,}")
-REVERSED_ARABIC = re.compile(f"(?:^|\\s)[ةى][{ARABIC_LETTER}]")  # no Arabic word starts so
+# No Arabic word starts with ة or ى; reversed text ends many words with the article's لا.
+REVERSED_ARABIC = re.compile(f"(?:^|\\s)[ةى][{ARABIC_LETTER}]|[{ARABIC_LETTER}]{{2,}}لا(?:\\s|$)")
 MIRRORED_BRACKETS = re.compile(r"^[^()\[\]]*[)\]]")  # the first bracket closes
 
 ANY_DAMAGE = re.compile(

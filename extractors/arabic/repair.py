@@ -22,7 +22,9 @@ from .lexicon import Lexicon, default_lexicon, lookup_form
 
 _CORE = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u0640\u064B-\u065F\u0670\ufffd]+")
 _CLEAN_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]{2,}")
+_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
 _CONFIDENT = 0.9
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SEAM = "\x1f"
 
 
@@ -67,13 +69,13 @@ class Repairer:
 
     def line(self, line: str) -> LineRepair:
         result = LineRepair(original=line, text=line, damage_before=damage_score(line))
-        line = unicodedata.normalize("NFC", line).replace(TATWEEL, "")
+        line = _SURROGATE.sub(FFFD, unicodedata.normalize("NFC", line)).replace(TATWEEL, "")
         result.text = line
         if not may_need_repair(line):
             return result
         text = line
         steps: list[tuple[str, Callable[[str], str | tuple[str, str] | None]]] = [
-            ("presentation-forms", rules.presentation_forms),
+            ("presentation-forms", lambda t: rules.presentation_forms(t, self.lexicon)),
             ("mojibake", lambda t: rules.mojibake(t, self.lexicon)),
             ("reversed-line", lambda t: rules.reversed_line(t, self.lexicon)),
             ("visual-runs", self._visual_runs),
@@ -125,6 +127,8 @@ class Repairer:
         def fix(match: re.Match[str]) -> str:
             core = match.group()
             damaged = is_damaged_token(core)
+            if not _LETTER.search(core):
+                return core  # U+FFFD alone says nothing about which letter it was
             if not damaged and (
                 not damaged_line or len(core) < 3 or self.lexicon.known(lookup_form(core))
             ):

@@ -37,11 +37,20 @@ def arabic_coverage(text: str, lexicon: Lexicon) -> float:
     return lexicon.coverage(_ARABIC_WORD.findall(text))
 
 
-def presentation_forms(line: str) -> str | None:
-    """Arabic presentation forms (U+FB50-FDFF, U+FE70-FEFF) back to base letters, by NFKC."""
+def presentation_forms(line: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """Arabic presentation forms (U+FB50-FDFF, U+FE70-FEFF) back to base letters by NFKC.
+
+    Presentation forms say nothing about order, so the direction is decided apart: the
+    line is also read backwards (reversed *before* NFKC, so that a ligature's letters
+    come out in order), and kept so when the lexicon covers much more of it that way.
+    """
     if not PRESENTATION_FORMS.search(line):
         return None
-    return unicodedata.normalize("NFKC", line)
+    forward = unicodedata.normalize("NFKC", line)
+    backward = unicodedata.normalize("NFKC", line[::-1])
+    if arabic_coverage(backward, lexicon) >= arabic_coverage(forward, lexicon) + 0.25:
+        return "presentation-forms+reversed-line", backward
+    return "presentation-forms", forward
 
 
 def _cp1256_as_latin1(line: str) -> str:
@@ -65,7 +74,7 @@ _TRIALS = (
 
 def mojibake(line: str, lexicon: Lexicon) -> tuple[str, str] | None:
     """Try the trial decodes whose signature the line carries; keep one only if the
-    lexicon then reads far more of the line as Arabic. Returns (rule, new line)."""
+    signature is gone and the lexicon reads the result as Arabic. Returns (rule, line)."""
     before = arabic_coverage(line, lexicon)
     for rule, signature, decode in _TRIALS:
         if not signature.search(line):
@@ -74,7 +83,8 @@ def mojibake(line: str, lexicon: Lexicon) -> tuple[str, str] | None:
             fixed = decode(line)
         except (UnicodeError, ValueError):
             continue
-        if fixed != line and arabic_coverage(fixed, lexicon) >= max(0.5, before + 0.3):
+        cured = not signature.search(fixed)  # wordfreq knows some mojibake words from the web
+        if fixed != line and cured and arabic_coverage(fixed, lexicon) >= max(0.5, before - 0.1):
             return rule, fixed
     return None
 
