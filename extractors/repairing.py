@@ -23,7 +23,7 @@ def repair_blocks(blocks: list[Block], block_text: Callable[[str], str]) -> None
     repaired = repair_lines(lines)
     for block, (start, end) in zip(blocks, spans, strict=True):
         results = repaired[start:end]
-        repairs = [r for res in results for r in res.repairs]
+        repairs = [r.to_model() for res in results for r in res.repairs]
         if repairs:
             block.repairs = repairs
             block.text = block_text("\n".join(res.text for res in results))

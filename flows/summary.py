@@ -66,7 +66,7 @@ def repair_report(results: Sequence[LineRepair]) -> dict[str, Any]:
             "text": r.text,
             "damage_before": round(r.damage_before, 3),
             "damage_after": round(r.damage_after, 3),
-            "repairs": [rep.model_dump() for rep in r.repairs],
+            "repairs": [rep.to_model().model_dump() for rep in r.repairs],
         }
         for number, r in enumerate(results, start=1)
         if r.repairs or r.damage_before

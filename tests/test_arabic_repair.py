@@ -203,7 +203,7 @@ def test_document_context_decides_close_calls() -> None:
 def test_uncertain_repairs_are_flagged_with_candidates() -> None:
     (repair,) = repair_lines(["ي�سرح"])[0].repairs
     assert repair.uncertain is True
-    assert {c.text for c in repair.candidates} >= {"يشرح", "يصرح"}
+    assert {text for text, _ in repair.candidates} >= {"يشرح", "يصرح"}
     assert repair.confidence < 0.9
 
 

@@ -18,6 +18,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .detect import FFFD
 from .lexicon import Lexicon
@@ -54,6 +55,7 @@ class Choice:
     inserted: int = 0  # characters added beyond the token's own (lam-alef alefs, spaces)
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A rough stem: one clitic prefix and one suffix off, for matching within a document."""
     for prefix in _PREFIXES:
@@ -70,6 +72,7 @@ _VERB_PREFIXES = ("است", "ي", "ت", "ن", "م", "أ", "ا")
 _WEAK = str.maketrans("", "", "اويىةأإآ")
 
 
+@lru_cache(maxsize=200_000)
 def skeleton(word: str) -> str:
     """The word's consonant skeleton: clitics, one derivational prefix and weak letters
     off, so that يصرح, تصريحهم and التصريح all give صرح."""
@@ -92,9 +95,11 @@ class DocumentContext:
         self.words: Counter[str] = Counter()
         self.stems: Counter[str] = Counter()
         self.skeletons: Counter[str] = Counter()
+        self.version = 0
         self.add(words)
 
     def _update(self, words: Iterable[str], sign: int) -> None:
+        self.version += 1
         for word in words:
             self.words[word] += sign
             self.stems[stem(word)] += sign
@@ -116,31 +121,51 @@ class DocumentContext:
         return 0.75 if self.skeletons[skeleton(word)] > 0 else 0.0
 
 
-def _slots(core: str) -> list[list[tuple[str, float, str]]]:
-    """Each position of the token as its possible readings: (text, cost, rule)."""
-    slots: list[list[tuple[str, float, str]]] = []
+Slot = list[tuple[str, float, int]]  # readings of one position: (text, cost, rule bit)
+_RULES = ("hamza", "seen", "alef-waw", "lam-alef")
+_HAMZA, _SEEN, _ALEF_WAW, _LAM_ALEF = 1, 2, 4, 8
+
+
+def _slots(core: str) -> list[Slot]:
+    """The token as a sequence of slots, each with its possible readings. Runs of letters
+    with a single reading are merged into one slot."""
+    slots: list[Slot] = []
+    fixed: list[str] = []
+
+    def add(options: Slot) -> None:
+        if fixed:
+            slots.append([("".join(fixed), 0.0, 0)])
+            fixed.clear()
+        slots.append(options)
+
     i, n = 0, len(core)
     while i < n:
         ch, nxt = core[i], core[i + 1] if i + 1 < n else "\0"
         if ch == FFFD and (nxt in HAMZA_ALEF or nxt == "ؤ"):
-            slots.append([(nxt, 0.0, "hamza")])
+            add([(nxt, 0.0, _HAMZA)])
             i += 2
         elif ch == FFFD and nxt in SEEN:
-            slots.append([(s, _seen_cost(s, nxt), "seen") for s in SEEN])
+            add([(s, _seen_cost(s, nxt), _SEEN) for s in SEEN])
             i += 2
         elif ch == FFFD:
-            slots.append([("ا", -1.0, "alef-waw"), ("و", -2.0, "alef-waw")])  # costs set in _expand
+            add([("ا", 0.0, _ALEF_WAW), ("و", 0.0, _ALEF_WAW)])  # costs depend on the letter before
             i += 1
         elif ch == "ا" and nxt in HAMZA_ALEF:
-            slots.append([(nxt, 0.0, "hamza")])
+            add([(nxt, 0.0, _HAMZA)])
             i += 2
-        elif ch == "ل" and (nxt in ARABIC_LETTERS or nxt == FFFD) and nxt not in "اأإآى":
-            slots.append([("ل", 0.0, ""), ("لا", 2.0, "lam-alef")])
+        elif ch == "ل" and i > 0 and core[i - 1] not in NON_JOINING and _may_follow_lam(nxt):
+            add([("ل", 0.0, 0), ("لا", 2.0, _LAM_ALEF)])
             i += 1
         else:
-            slots.append([(ch, 0.0, "")])
+            fixed.append(ch)
             i += 1
+    if fixed:
+        slots.append([("".join(fixed), 0.0, 0)])
     return slots
+
+
+def rule_names(mask: int) -> str:
+    return "+".join(name for bit, name in enumerate(_RULES) if mask & (1 << bit))
 
 
 def _seen_cost(letter: str, written: str) -> float:
@@ -150,18 +175,26 @@ def _seen_cost(letter: str, written: str) -> float:
     return 0.0 if letter == written else 1.0
 
 
-def _expand(slots: list[list[tuple[str, float, str]]]) -> list[tuple[str, float, frozenset[str]]]:
-    """Every reading (beam-limited) with its total cost and the rules it used."""
-    beam: list[tuple[str, float, frozenset[str]]] = [("", 0.0, frozenset())]
+def _may_follow_lam(ch: str) -> bool:
+    """A lam before this character could have lost a lam-alef's alef."""
+    return (ch in ARABIC_LETTERS or ch == FFFD) and ch not in "اأإآى"
+
+
+def _expand(slots: list[Slot]) -> list[tuple[str, float, int]]:
+    """Every reading (beam-limited) with its total cost and the rules it used (bits)."""
+    beam: list[tuple[str, float, int]] = [("", 0.0, 0)]
     for options in slots:
+        if len(options) == 1 and options[0][2] != _ALEF_WAW:
+            piece, piece_cost, rule = options[0]
+            beam = [(text + piece, cost + piece_cost, rules | rule) for text, cost, rules in beam]
+            continue
         grown = []
         for text, cost, rules in beam:
             for piece, piece_cost, rule in options:
-                if rule == "alef-waw":
+                if rule == _ALEF_WAW:
                     joined = bool(text) and text[-1] not in NON_JOINING
-                    expected = "و" if joined else "ا"
-                    piece_cost = 0.0 if piece == expected else _JOIN_MISMATCH
-                grown.append((text + piece, cost + piece_cost, rules | {rule} if rule else rules))
+                    piece_cost = 0.0 if piece == ("و" if joined else "ا") else _JOIN_MISMATCH
+                grown.append((text + piece, cost + piece_cost, rules | rule))
         if len(grown) > BEAM:
             grown.sort(key=lambda c: c[1])
             grown = grown[:BEAM]
@@ -173,7 +206,7 @@ def _score(word: str, cost: float, lexicon: Lexicon, context: DocumentContext) -
     z = lexicon.zipf(word)
     if z <= 0:
         return -OOV_PENALTY - cost
-    return z - cost + context.bonus(word)
+    return z - cost + (context.bonus(word) if context.version else 0.0)
 
 
 def _best_split(
@@ -216,26 +249,29 @@ def choose(
     core: str, lexicon: Lexicon, context: DocumentContext, *, allow_split: bool = True
 ) -> Choice:
     """Pick the reading of one damaged token core (letters, U+FFFD, no punctuation)."""
-    readings = _expand(_slots(core))
-    scored: dict[str, tuple[float, frozenset[str]]] = {}
-    for text, cost, rules in readings:
-        score = _score(text, cost, lexicon, context)
+    scored: dict[str, tuple[float, int, bool]] = {}  # reading -> (score, rules, known)
+    bonus = context.version > 0
+    for text, cost, rules in _expand(_slots(core)):
+        z = lexicon.zipf(text)
+        score = (
+            (z - cost + (context.bonus(text) if bonus else 0.0)) if z > 0 else -OOV_PENALTY - cost
+        )
         if text not in scored or score > scored[text][0]:
-            scored[text] = (score, rules)
+            scored[text] = (score, rules, z > 0)
     ranked = sorted(scored.items(), key=lambda kv: -kv[1][0])
-    (best, (best_score, rules)) = ranked[0]
-    rule = "+".join(sorted(rules)) or "letters"
-    if allow_split and lexicon.zipf(best) <= 0 and len(core) >= 5:
+    best, (best_score, rules, best_known) = ranked[0]
+    rule = rule_names(rules) or "letters"
+    if allow_split and not best_known and len(core) >= 5:
         damaged = FFFD in core
         split = _best_split(core, lexicon, context, 2 if damaged else 3, 2.5 if damaged else 3.5)
         if split and split[1] > best_score:
-            best, best_score, rule = split[0], split[1], f"{rule}+word-split"
-    known = [(t, s) for t, (s, _) in ranked if t != best and lexicon.zipf(t) > 0]
-    runner_up = known[0][1] if known else (ranked[1][1][0] if len(ranked) > 1 else best_score - 5)
+            best, best_score, rule, best_known = split[0], split[1], f"{rule}+word-split", True
+    runner_up = next((s for t, (s, _, known) in ranked if known and t != best), None)
+    if runner_up is None:
+        runner_up = ranked[1][1][0] if len(ranked) > 1 else best_score - 5
+        uncertain = not best_known
+    else:
+        uncertain = best_score - runner_up < 0.5 or not best_known
     gap = best_score - runner_up
-    uncertain = (bool(known) and gap < 0.5) or (
-        lexicon.zipf(best.replace(" ", "")) <= 0 and " " not in best
-    )
-    top = [(t, round(s, 3)) for t, (s, _) in ranked[:5]]
-    inserted = max(0, len(best) - len(core))
-    return Choice(best, rule, _confidence(gap), uncertain, top, inserted)
+    top = [(t, round(s, 3)) for t, (s, _, _) in ranked[:5]]
+    return Choice(best, rule, _confidence(gap), uncertain, top, max(0, len(best) - len(core)))

@@ -33,14 +33,22 @@ class Lexicon:
         self.lang = lang
         self._freq = _frequencies(lang)
         self._extra = {lookup_form(w) for w in extra}
+        self._zipf: dict[str, float] = {}
 
     def zipf(self, word: str) -> float:
         """0 for an unknown word; about 1 to 7 for known ones. Domain words count as 3."""
+        cached = self._zipf.get(word)
+        if cached is not None:
+            return cached
         form = lookup_form(word)
         freq = self._freq.get(form)
         if freq:
-            return max(0.0, math.log10(freq) + 9)
-        return 3.0 if form in self._extra else 0.0
+            value = max(0.0, math.log10(freq) + 9)
+        else:
+            value = 3.0 if form in self._extra else 0.0
+        if len(self._zipf) < 500_000:
+            self._zipf[word] = value
+        return value
 
     def known(self, word: str) -> bool:
         return self.zipf(word) > 0

@@ -23,7 +23,9 @@ from .lexicon import Lexicon, default_lexicon, lookup_form
 _CORE = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u0640\u064B-\u065F\u0670\ufffd]+")
 _CLEAN_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]{2,}")
 _LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
+_KEPT_CANDIDATES = 4
 _CONFIDENT = 0.9
+_SETTLED = 0.99  # a reading this sure cannot be overturned by the document's context
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SEAM = "\x1f"
 
@@ -34,28 +36,32 @@ class LineRepair:
 
     original: str
     text: str
-    repairs: list[Repair] = field(default_factory=list)
+    repairs: list[RepairRecord] = field(default_factory=list)
     damage_before: float = 0.0
     damage_after: float = 0.0
     inserted: int = 0
 
 
-def _record(
-    original: str,
-    result: str,
-    rule: str,
-    confidence: float = 1.0,
-    uncertain: bool = False,
-    candidates: Sequence[tuple[str, float]] = (),
-) -> Repair:
-    return Repair(
-        original=original,
-        result=result,
-        rule=rule,
-        confidence=confidence,
-        uncertain=uncertain,
-        candidates=[Candidate(text=t, score=s) for t, s in candidates],
-    )
+@dataclass(slots=True)
+class RepairRecord:
+    """One repair, as the engine keeps it; ``to_model`` gives the JSON contract's Repair."""
+
+    original: str
+    result: str
+    rule: str
+    confidence: float = 1.0
+    uncertain: bool = False
+    candidates: tuple[tuple[str, float], ...] = ()
+
+    def to_model(self) -> Repair:
+        return Repair(
+            original=self.original,
+            result=self.result,
+            rule=self.rule,
+            confidence=self.confidence,
+            uncertain=self.uncertain,
+            candidates=[Candidate(text=t, score=s) for t, s in self.candidates],
+        )
 
 
 class Repairer:
@@ -66,6 +72,21 @@ class Repairer:
     ) -> None:
         self.lexicon = lexicon or default_lexicon()
         self.context = context or DocumentContext()
+        self._choices: dict[tuple[str, bool], Choice] = {}
+        self._version = self.context.version
+
+    def choose(self, core: str, allow_split: bool = True) -> Choice:
+        """``candidates.choose`` for this document, remembered until the context changes."""
+        if self._version != self.context.version:
+            self._choices.clear()
+            self._version = self.context.version
+        key = (core, allow_split)
+        choice = self._choices.get(key)
+        if choice is None:
+            choice = self._choices[key] = choose(
+                core, self.lexicon, self.context, allow_split=allow_split
+            )
+        return choice
 
     def line(self, line: str) -> LineRepair:
         result = LineRepair(original=line, text=line, damage_before=damage_score(line))
@@ -79,21 +100,17 @@ class Repairer:
             ("mojibake", lambda t: rules.mojibake(t, self.lexicon)),
             ("reversed-line", lambda t: rules.reversed_line(t, self.lexicon)),
             ("visual-runs", self._visual_runs),
+            ("mirrored-brackets", rules.mirrored_brackets),  # after the direction is settled
         ]
         for name, step in steps:
             fixed = step(text)
             if fixed is None:
                 continue
             rule, fixed = fixed if isinstance(fixed, tuple) else (name, fixed)
-            result.repairs.append(_record(text, fixed, rule))
+            result.repairs.append(RepairRecord(text, fixed, rule))
             text = fixed
-        text = self._tokens(text, result)
-        brackets = rules.mirrored_brackets(text)
-        if brackets is not None:
-            result.repairs.append(_record(text, brackets, "mirrored-brackets"))
-            text = brackets
-        result.text = text
-        result.damage_after = damage_score(text)
+        result.text = self._tokens(text, result)
+        result.damage_after = damage_score(result.text)
         return result
 
     def _visual_runs(self, text: str) -> str | None:
@@ -110,7 +127,7 @@ class Repairer:
             return 0.0
         total = 0.0
         for core in cores:
-            reading = choose(lookup_form(core), self.lexicon, self.context, allow_split=False)
+            reading = self.choose(lookup_form(core), allow_split=False)
             total += self.lexicon.zipf(reading.result)
         return total / len(cores)
 
@@ -133,18 +150,18 @@ class Repairer:
                 not damaged_line or len(core) < 3 or self.lexicon.known(lookup_form(core))
             ):
                 return core
-            choice: Choice = choose(lookup_form(core), self.lexicon, self.context)
+            choice = self.choose(lookup_form(core))
             if choice.result == core:
                 return core
             result.inserted += choice.inserted
             result.repairs.append(
-                _record(
+                RepairRecord(
                     core,
                     choice.result,
                     choice.rule,
                     choice.confidence,
                     choice.uncertain,
-                    choice.candidates,
+                    tuple(choice.candidates[:_KEPT_CANDIDATES]),
                 )
             )
             if not damaged and " " in choice.result:
@@ -156,7 +173,9 @@ class Repairer:
         if len(seams) == 1 and not has_latin(fixed):
             left, right = fixed.split(_SEAM)
             swapped = f"{right.strip()} {left.strip()}"
-            result.repairs.append(_record(fixed.replace(_SEAM, " "), swapped, "visual-run-order"))
+            result.repairs.append(
+                RepairRecord(fixed.replace(_SEAM, " "), swapped, "visual-run-order")
+            )
             return swapped
         return fixed.replace(_SEAM, " ")
 
@@ -197,7 +216,7 @@ def repair_lines(lines: Sequence[str], lexicon: Lexicon | None = None) -> list[L
         context.add(own)
     final = []
     for line, res, own in zip(lines, first, votes, strict=True):
-        if not res.repairs:
+        if not any(r.candidates and (r.uncertain or r.confidence < _SETTLED) for r in res.repairs):
             final.append(res)
             continue
         context.remove(own)
