@@ -120,7 +120,7 @@ def repair(
     ] = False,
 ) -> None:
     """Repair mis-encoded Arabic: one output line per input line (or a JSON report)."""
-    from extractors.arabic import repair_lines
+    from extractors.arabic import repair_lines, repair_text
     from extractors.normalize import decode_utf8
 
     try:
@@ -130,12 +130,11 @@ def repair(
     text, warnings = decode_utf8(data)
     for warning in warnings:
         err.print(f"[yellow]warning:[/] {file}: {warning}", highlight=False)
-    lines = text.split("\n")
-    results = repair_lines(lines)
     if not report:
-        sys.stdout.buffer.write("\n".join(r.text for r in results).encode("utf-8"))
+        sys.stdout.buffer.write(repair_text(text).encode("utf-8"))
         sys.stdout.flush()
         return
+    results = repair_lines(text.split("\n"))
     _write_json(json.dumps(repair_report(results), ensure_ascii=False, indent=2))
 
 

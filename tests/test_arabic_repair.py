@@ -238,7 +238,8 @@ def test_whole_leaflet_word_accuracy_is_at_least_99_percent(leaflet_repaired) ->
     lines, repaired = leaflet_repaired
     gold = leaflet_gold()
     pairs = [
-        (out, gold.get(number, line)) for number, (line, out) in enumerate(zip(lines, repaired), 1)
+        (out, gold.get(number, line))
+        for number, (line, out) in enumerate(zip(lines, repaired, strict=True), 1)
     ]
     assert word_accuracy(pairs) >= 0.99
 
@@ -276,8 +277,7 @@ def test_clean_text_is_never_changed(line: str) -> None:
 
 noisy_lines = st.text(
     st.sampled_from(
-        list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآؤئةى")
-        + [FFFD, " ", "ـ", ")", "(", "A", "b", "1", "."]
+        [*"ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآؤئةى", FFFD, " ", "ـ", ")", "(", "A", "b", "1", "."]
     ),
     max_size=60,
 )

@@ -25,34 +25,48 @@ MOJIBAKE_UTF8_AS_CP1256 = re.compile(
 )
 MOJIBAKE_CP1256_AS_LATIN1 = re.compile("[\u00c0-\u00ff]{3,}")
 # No Arabic word starts with ة or ى; reversed text ends many words with the article's لا.
-REVERSED_ARABIC = re.compile(f"(?:^|\\s)[ةى][{ARABIC_LETTER}]|[{ARABIC_LETTER}]{{2,}}لا(?:\\s|$)")
-MIRRORED_BRACKETS = re.compile(r"^[^()\[\]]*[)\]]")  # the first bracket closes
-
-ANY_DAMAGE = re.compile(
-    "|".join(
-        p.pattern
-        for p in (
-            re.compile(FFFD),
-            PRESENTATION_FORMS,
-            CID,
-            CONTROL,
-            HAMZA_SPLIT,
-            MOJIBAKE_UTF8_AS_CP1252,
-            MOJIBAKE_UTF8_AS_CP1256,
-            MOJIBAKE_CP1256_AS_LATIN1,
-            REVERSED_ARABIC,
-            MIRRORED_BRACKETS,
-        )
-    )
+REVERSED_ARABIC = re.compile(
+    f"(?<!\\S)[ةى][{ARABIC_LETTER}]|لا(?!\\S)(?<=[{ARABIC_LETTER}]{{2}}لا)"
 )
+MIRRORED_BRACKETS = re.compile(r"^[^()\[\]\n]*[)\]]", re.M)  # a line's first bracket closes
+
+# The document-level test must cost about as little as normalising the text, so it is
+# built from single-character searches (C speed) and patterns with a literal prefix;
+# the exact per-family patterns above only run on what passes it.
+_RARE_CHARS = (FFFD, "Ø", "Ù", "Ç", "\u00a7", "\u201e")  # U+FFFD; mojibake lead characters
+_PF_STRIDE = 16  # presentation forms come in runs: a strided sample finds any run this long
+_PF_SAMPLE = re.compile(f"[{_PRESENTATION}]")
+_REVERSED_END = re.compile(f"لا(?!\\S)(?<=[{ARABIC_LETTER}]{{2}}لا)")
 TOKEN_DAMAGE = re.compile(f"{FFFD}|{CID.pattern}|{CONTROL.pattern}|{HAMZA_SPLIT.pattern}")
 _ARABIC = re.compile(f"[{ARABIC_LETTER}{FFFD}]")
 _LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
 
 
-def may_need_repair(line: str) -> bool:
-    """Cheap test: does the line carry any signature of damage?"""
-    return ANY_DAMAGE.search(line) is not None
+def may_need_repair(text: str) -> bool:
+    """Cheap test: could the text (a line or a whole document) need repair?
+
+    ``(cid:N)`` and control characters are counted as damage elsewhere but never repaired,
+    so they do not count here.
+    """
+    return (
+        any(ch in text for ch in _RARE_CHARS)
+        or HAMZA_SPLIT.search(text) is not None
+        or _PF_SAMPLE.search(text[::_PF_STRIDE]) is not None
+        or _REVERSED_END.search(text) is not None  # reversed text ends words with لا
+        or ((")" in text or "]" in text) and _first_bracket_closes(text))
+    )
+
+
+def _first_bracket_closes(text: str) -> bool:
+    """Is there a line whose first bracket is a closing one?"""
+    for closer in ")]":
+        at = text.find(closer)
+        while at != -1:
+            segment = text[text.rfind("\n", 0, at) + 1 : at]
+            if "(" not in segment and "[" not in segment:
+                return True
+            at = text.find(closer, at + 1)
+    return False
 
 
 def is_damaged_token(token: str) -> bool:

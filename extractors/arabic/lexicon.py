@@ -42,10 +42,7 @@ class Lexicon:
             return cached
         form = lookup_form(word)
         freq = self._freq.get(form)
-        if freq:
-            value = max(0.0, math.log10(freq) + 9)
-        else:
-            value = 3.0 if form in self._extra else 0.0
+        value = max(0.0, math.log10(freq) + 9) if freq else (3.0 if form in self._extra else 0.0)
         if len(self._zipf) < 500_000:
             self._zipf[word] = value
         return value

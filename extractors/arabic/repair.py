@@ -37,9 +37,17 @@ class LineRepair:
     original: str
     text: str
     repairs: list[RepairRecord] = field(default_factory=list)
-    damage_before: float = 0.0
-    damage_after: float = 0.0
     inserted: int = 0
+
+    @property
+    def damage_before(self) -> float:
+        """Share of the original line's tokens that carry damage."""
+        return damage_score(self.original)
+
+    @property
+    def damage_after(self) -> float:
+        """Share of the repaired line's tokens that still carry damage."""
+        return damage_score(self.text)
 
 
 @dataclass(slots=True)
@@ -70,10 +78,17 @@ class Repairer:
     def __init__(
         self, lexicon: Lexicon | None = None, context: DocumentContext | None = None
     ) -> None:
-        self.lexicon = lexicon or default_lexicon()
+        self._lexicon = lexicon
         self.context = context or DocumentContext()
         self._choices: dict[tuple[str, bool], Choice] = {}
         self._version = self.context.version
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """Loaded on first use: a clean document never needs it."""
+        if self._lexicon is None:
+            self._lexicon = default_lexicon()
+        return self._lexicon
 
     def choose(self, core: str, allow_split: bool = True) -> Choice:
         """``candidates.choose`` for this document, remembered until the context changes."""
@@ -88,12 +103,13 @@ class Repairer:
             )
         return choice
 
-    def line(self, line: str) -> LineRepair:
-        result = LineRepair(original=line, text=line, damage_before=damage_score(line))
-        line = _SURROGATE.sub(FFFD, unicodedata.normalize("NFC", line)).replace(TATWEEL, "")
-        result.text = line
+    def line(self, original: str) -> LineRepair:
+        """Repair one line (NFC, no tatweel; lone surrogates count as U+FFFD)."""
+        line = prepare(original)
+        result = LineRepair(original=original, text=line)
         if not may_need_repair(line):
             return result
+        line = _SURROGATE.sub(FFFD, line)  # lone surrogates are damage, and bidi cannot take them
         text = line
         steps: list[tuple[str, Callable[[str], str | tuple[str, str] | None]]] = [
             ("presentation-forms", lambda t: rules.presentation_forms(t, self.lexicon)),
@@ -110,7 +126,6 @@ class Repairer:
             result.repairs.append(RepairRecord(text, fixed, rule))
             text = fixed
         result.text = self._tokens(text, result)
-        result.damage_after = damage_score(result.text)
         return result
 
     def _visual_runs(self, text: str) -> str | None:
@@ -180,6 +195,11 @@ class Repairer:
         return fixed.replace(_SEAM, " ")
 
 
+def prepare(line: str) -> str:
+    """NFC, without tatweel."""
+    return unicodedata.normalize("NFC", line).replace(TATWEEL, "")
+
+
 def document_context(lines: Sequence[str]) -> DocumentContext:
     """The document's undamaged Arabic words (each distinct word counted once)."""
     words: set[str] = set()
@@ -206,7 +226,10 @@ def repair_lines(lines: Sequence[str], lexicon: Lexicon | None = None) -> list[L
     spelt out unambiguously in one place settles close calls in another (a line never
     votes for its own first reading).
     """
-    context = document_context(lines)
+    prepared = [prepare(line) for line in lines]
+    if not may_need_repair("\n".join(prepared)):
+        return [LineRepair(original=o, text=p) for o, p in zip(lines, prepared, strict=True)]
+    context = document_context(prepared)
     repairer = Repairer(lexicon, context)
     first = [repairer.line(line) for line in lines]
     votes = [_confident(res) for res in first]
@@ -226,5 +249,9 @@ def repair_lines(lines: Sequence[str], lexicon: Lexicon | None = None) -> list[L
 
 
 def repair_text(text: str, lexicon: Lexicon | None = None) -> str:
-    """Repaired text, one output line per input line."""
+    """Repaired text, one output line per input line. Clean text costs one normalising
+    pass and one scan for signs of damage."""
+    prepared = prepare(text)
+    if not may_need_repair(prepared):
+        return prepared
     return "\n".join(r.text for r in repair_lines(text.split("\n"), lexicon))
