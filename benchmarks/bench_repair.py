@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractors.arabic import repair_lines, repair_text  # noqa: E402
-from extractors.arabic.lexicon import default_lexicon  # noqa: E402
+from extractors.arabic.lexicon import Lexicon, default_lexicon  # noqa: E402
 from extractors.arabic.metrics import word_accuracy  # noqa: E402
 from extractors.arabic.simulate import garble, strip_marks  # noqa: E402
 from extractors.script import arabic_share  # noqa: E402
@@ -92,8 +92,6 @@ def main() -> None:
     )
     default_lexicon()
     started = time.perf_counter()
-    from extractors.arabic.lexicon import Lexicon
-
     Lexicon("ar")
     load_again = time.perf_counter() - started
 
@@ -149,13 +147,26 @@ def main() -> None:
         print("| " + " | ".join(row) + " |")
     print(f"\nSimulated garbling (12 documents of clean Arabic): word accuracy {simulated:.2%}\n")
 
+    print("## Growth with input size (one document of n copies of the garbled leaflet)\n")
+    print("| copies | tokens | seconds | tokens/s |")
+    print("|---:|---:|---:|---:|")
+    leaflet = LEAFLET.read_text(encoding="utf-8")
+    for copies in (1, 4, 16, 64):
+        text = "\n".join([leaflet] * copies)
+        words = len(text.split())
+        seconds = timed(lambda text=text: repair_text(text, Lexicon("ar")), repeat=1)
+        print(f"| {copies} | {words} | {seconds:.3f} | {words / seconds:,.0f} |")
+    print()
+
     lines = LEAFLET.read_text(encoding="utf-8").split("\n")
     import arafix
     import ftfy
     import harfix
 
     tools: dict[str, Callable[[list[str]], list[str]]] = {
-        "dalil": lambda ls: [r.text for r in repair_lines(ls)],
+        "dalil (new lexicon object: no warm caches)": lambda ls: [
+            r.text for r in repair_lines(ls, Lexicon("ar"))
+        ],
         "unchanged (no repair)": lambda ls: ls,
         "ftfy 6 (`fix_text`)": lambda ls: [ftfy.fix_text(line) for line in ls],
         "arafix (`fix`)": lambda ls: [arafix.fix(line) for line in ls],

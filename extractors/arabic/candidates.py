@@ -30,6 +30,7 @@ HAMZA_ALEF = "أإآ"
 NON_JOINING = set("ءآأؤإاٱةدذرزو")
 ARABIC_LETTERS = {chr(c) for c in range(0x0621, 0x064B)}
 BEAM = 96
+_MEMO_LIMIT = 200_000
 _SHORT_WORD_ZIPF = 5.5  # a two-letter word split off must be a common function word
 _JOIN_MISMATCH = (
     4.0  # a joined alef or an unjoined waw is never damaged: only a lost space explains one
@@ -202,6 +203,21 @@ def _expand(slots: list[Slot]) -> list[tuple[str, float, int]]:
     return beam
 
 
+def readings(core: str, lexicon: Lexicon) -> list[tuple[str, float, int, bool]]:
+    """Every reading of a core with its context-free score, rules and whether it is a
+    known word. Depends only on the core and the lexicon, so the lexicon keeps them."""
+    cache = lexicon.memo
+    found = cache.get(core)
+    if found is None:
+        found = []
+        for text, cost, rules in _expand(_slots(core)):
+            z = lexicon.zipf(text)
+            found.append((text, z - cost if z > 0 else -OOV_PENALTY - cost, rules, z > 0))
+        if len(cache) < _MEMO_LIMIT:
+            cache[core] = found
+    return found
+
+
 def _score(word: str, cost: float, lexicon: Lexicon, context: DocumentContext) -> float:
     z = lexicon.zipf(word)
     if z <= 0:
@@ -251,13 +267,10 @@ def choose(
     """Pick the reading of one damaged token core (letters, U+FFFD, no punctuation)."""
     scored: dict[str, tuple[float, int, bool]] = {}  # reading -> (score, rules, known)
     bonus = context.version > 0
-    for text, cost, rules in _expand(_slots(core)):
-        z = lexicon.zipf(text)
-        score = (
-            (z - cost + (context.bonus(text) if bonus else 0.0)) if z > 0 else -OOV_PENALTY - cost
-        )
+    for text, base, rules, known in readings(core, lexicon):
+        score = base + context.bonus(text) if bonus and known else base
         if text not in scored or score > scored[text][0]:
-            scored[text] = (score, rules, z > 0)
+            scored[text] = (score, rules, known)
     ranked = sorted(scored.items(), key=lambda kv: -kv[1][0])
     best, (best_score, rules, best_known) = ranked[0]
     rule = rule_names(rules) or "letters"

@@ -34,6 +34,7 @@ class Lexicon:
         self._freq = _frequencies(lang)
         self._extra = {lookup_form(w) for w in extra}
         self._zipf: dict[str, float] = {}
+        self.memo: dict[str, list] = {}  # derived data that depends only on this lexicon
 
     def zipf(self, word: str) -> float:
         """0 for an unknown word; about 1 to 7 for known ones. Domain words count as 3."""
