@@ -203,16 +203,23 @@ def _expand(slots: list[Slot]) -> list[tuple[str, float, int]]:
     return beam
 
 
-def readings(core: str, lexicon: Lexicon) -> list[tuple[str, float, int, bool]]:
-    """Every reading of a core with its context-free score, rules and whether it is a
-    known word. Depends only on the core and the lexicon, so the lexicon keeps them."""
+Reading = tuple[str, float, str, bool]  # text, score, rules, known word
+
+
+def readings(core: str, lexicon: Lexicon) -> tuple[list[Reading], int]:
+    """A core's distinct readings, best context-free score first, and how many of them are
+    known words. Depends only on the core and the lexicon, so the lexicon keeps them."""
     cache = lexicon.memo
     found = cache.get(core)
     if found is None:
-        found = []
+        best: dict[str, Reading] = {}
         for text, cost, rules in _expand(_slots(core)):
             z = lexicon.zipf(text)
-            found.append((text, z - cost if z > 0 else -OOV_PENALTY - cost, rules, z > 0))
+            score = z - cost if z > 0 else -OOV_PENALTY - cost
+            if text not in best or score > best[text][1]:
+                best[text] = (text, score, rule_names(rules) or "letters", z > 0)
+        ranked = sorted(best.values(), key=lambda r: -r[1])
+        found = (ranked, sum(r[3] for r in ranked))
         if len(cache) < _MEMO_LIMIT:
             cache[core] = found
     return found
@@ -265,26 +272,30 @@ def choose(
     core: str, lexicon: Lexicon, context: DocumentContext, *, allow_split: bool = True
 ) -> Choice:
     """Pick the reading of one damaged token core (letters, U+FFFD, no punctuation)."""
-    scored: dict[str, tuple[float, int, bool]] = {}  # reading -> (score, rules, known)
-    bonus = context.version > 0
-    for text, base, rules, known in readings(core, lexicon):
-        score = base + context.bonus(text) if bonus and known else base
-        if text not in scored or score > scored[text][0]:
-            scored[text] = (score, rules, known)
-    ranked = sorted(scored.items(), key=lambda kv: -kv[1][0])
-    best, (best_score, rules, best_known) = ranked[0]
-    rule = rule_names(rules) or "letters"
+    ranked, known_count = readings(core, lexicon)
+    if known_count > 1 and context.version > 0:  # the document's words only settle close calls
+        ranked = sorted(
+            ((t, s + context.bonus(t) if k else s, r, k) for t, s, r, k in ranked),
+            key=lambda x: -x[1],
+        )
+    best, best_score, rule, best_known = ranked[0]
     if allow_split and not best_known and len(core) >= 5:
         damaged = FFFD in core
         split = _best_split(core, lexicon, context, 2 if damaged else 3, 2.5 if damaged else 3.5)
         if split and split[1] > best_score:
             best, best_score, rule, best_known = split[0], split[1], f"{rule}+word-split", True
-    runner_up = next((s for t, (s, _, known) in ranked if known and t != best), None)
+    runner_up = next((s for t, s, _, known in ranked if known and t != best), None)
     if runner_up is None:
-        runner_up = ranked[1][1][0] if len(ranked) > 1 else best_score - 5
+        runner_up = ranked[1][1] if len(ranked) > 1 else best_score - 5
         uncertain = not best_known
     else:
         uncertain = best_score - runner_up < 0.5 or not best_known
-    gap = best_score - runner_up
-    top = [(t, round(s, 3)) for t, (s, _, _) in ranked[:5]]
-    return Choice(best, rule, _confidence(gap), uncertain, top, max(0, len(best) - len(core)))
+    top = [(t, round(s, 3)) for t, s, _, _ in ranked[:5]]
+    return Choice(
+        best,
+        rule,
+        _confidence(best_score - runner_up),
+        uncertain,
+        top,
+        max(0, len(best) - len(core)),
+    )

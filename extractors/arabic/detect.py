@@ -62,8 +62,8 @@ def _first_bracket_closes(text: str) -> bool:
     for closer in ")]":
         at = text.find(closer)
         while at != -1:
-            segment = text[text.rfind("\n", 0, at) + 1 : at]
-            if "(" not in segment and "[" not in segment:
+            start = text.rfind("\n", 0, at) + 1
+            if text.find("(", start, at) == -1 and text.find("[", start, at) == -1:
                 return True
             at = text.find(closer, at + 1)
     return False
