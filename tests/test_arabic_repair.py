@@ -10,6 +10,7 @@ import pytest
 from bidi import get_display
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from wordfreq import top_n_list
 
 from extractors.arabic import repair_lines, repair_text
 from extractors.arabic.candidates import DocumentContext, choose
@@ -257,10 +258,8 @@ def test_simulated_garbling_of_clean_arabic_is_repaired_at_97_percent() -> None:
 
 # --- properties --------------------------------------------------------------------------
 
-_ARABIC_WORDS = [w for w in __import__("wordfreq").top_n_list("ar", 3000) if w.isalpha()]
-_LATIN_WORDS = __import__("wordfreq").top_n_list("fr", 500) + __import__("wordfreq").top_n_list(
-    "en", 500
-)
+_ARABIC_WORDS = [w for w in top_n_list("ar", 3000) if w.isalpha()]
+_LATIN_WORDS = top_n_list("fr", 500) + top_n_list("en", 500)
 clean_lines = st.lists(
     st.sampled_from(_ARABIC_WORDS + _LATIN_WORDS) | st.integers(0, 99999).map(str),
     min_size=1,
