@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import EXTRACTOR_NAME, EXTRACTOR_VERSION
 from .errors import ExtractionError
 from .models import Block, Document, ExtractorInfo, SourceKind, SourceRef
 from .normalize import decode_utf8
+from .pdf import pdf_extract
 from .quality import measure
 from .repairing import repair_blocks
 from .script import detect_language, direction
 from .text import block_text, text_blocks
+from .urls import document_urls
 
 _HTML_TAGS = (b"<html", b"<head", b"<body", b"<div", b"<p>", b"<p ", b"<meta ", b"<title>")
 
@@ -30,10 +33,21 @@ def sniff_kind(data: bytes) -> SourceKind:
     return "text"
 
 
-def _blocks_for(kind: SourceKind, data: bytes, source_id: str) -> tuple[list[Block], list[str]]:
+@dataclass
+class _Extracted:
+    blocks: list[Block]
+    warnings: list[str] = field(default_factory=list)
+    links: list[dict] = field(default_factory=list)
+    needs_ocr: bool = False
+
+
+def _blocks_for(kind: SourceKind, data: bytes, source_id: str, workers: int) -> _Extracted:
     if kind == "text":
         text, warnings = decode_utf8(data)
-        return text_blocks(text), warnings
+        return _Extracted(text_blocks(text), warnings)
+    if kind == "pdf":
+        result = pdf_extract(data, source_id, workers)
+        return _Extracted(result.blocks, result.warnings, result.links, result.needs_ocr)
     raise ExtractionError(source_id, f"no extractor for kind {kind!r} in this version")
 
 
@@ -59,6 +73,7 @@ def extract(
     url: str | None = None,
     title: str | None = None,
     languages: Sequence[str] = (),
+    workers: int = 1,
 ) -> Document:
     """Turn one snapshot into a Document.
 
@@ -67,8 +82,9 @@ def extract(
     """
     if not data.strip():
         raise ExtractionError(source_id, "snapshot is empty")
-    blocks, warnings = _blocks_for(kind, data, source_id)
-    if not blocks:
+    got = _blocks_for(kind, data, source_id, workers)
+    blocks = got.blocks
+    if not blocks and not got.needs_ocr:
         raise ExtractionError(source_id, "snapshot has no text")
     repair_blocks(blocks, block_text)
     langs = _label_languages(blocks, languages)
@@ -83,8 +99,9 @@ def extract(
             snapshot=snapshot,
         ),
         languages=langs,
-        title=title or heading or blocks[0].text,
+        title=title or heading or (blocks[0].text if blocks else None),
         blocks=blocks,
-        quality=measure(blocks, warnings),
+        urls=document_urls(blocks, got.links),
+        quality=measure(blocks, got.warnings, got.needs_ocr),
         extractor=ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION),
     )

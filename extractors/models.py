@@ -12,7 +12,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
+CELL_SEPARATOR = " | "  # how a table row's cells are joined in its text
 
 SourceKind = Literal["html", "pdf", "text"]
 BlockType = Literal["heading", "paragraph", "list_item", "table_row", "caption", "other"]
@@ -85,10 +86,16 @@ class Block(_Model):
     lang: str | None = Field(default=None, description="ISO 639-1 code, from the script.")
     dir: Literal["rtl", "ltr"] | None = None
     page: int | None = Field(default=None, description="1-based PDF page, when there is one.")
+    bbox: list[float] | None = Field(
+        default=None, description="PDF bounding box [x0, top, x1, bottom] in points."
+    )
     line: int | None = Field(default=None, description="1-based first line in a text snapshot.")
     level: int | None = Field(default=None, description="Heading level.")
     number: str | None = Field(default=None, description="List item's number, as written.")
     depth: int | None = Field(default=None, description="List nesting depth, 0-based.")
+    cells: list[str] | None = Field(
+        default=None, description="A table row's cells, in reading (logical) order."
+    )
     furniture: bool = Field(default=False, description="Page furniture: menus, ads, footers.")
     repairs: list[Repair] = Field(default_factory=list)
 

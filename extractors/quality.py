@@ -14,7 +14,7 @@ def is_damaged(token: str) -> bool:
     return bool(_DAMAGE.search(token))
 
 
-def measure(blocks: list[Block], warnings: list[str]) -> Quality:
+def measure(blocks: list[Block], warnings: list[str], needs_ocr: bool = False) -> Quality:
     """Count tokens, damaged tokens (in ``raw_text``, before repair), repairs, and the
     repairs flagged uncertain. Damage left in ``text`` after repair becomes a warning."""
     tokens = damaged = left = 0
@@ -30,5 +30,6 @@ def measure(blocks: list[Block], warnings: list[str]) -> Quality:
         damaged_tokens=damaged,
         repaired_tokens=sum(len(b.repairs) for b in blocks),
         uncertain_tokens=sum(r.uncertain for b in blocks for r in b.repairs),
+        needs_ocr=needs_ocr,
         warnings=warnings,
     )

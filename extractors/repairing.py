@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .arabic import repair_lines
-from .models import Block
+from .models import CELL_SEPARATOR, Block
 
 
 def repair_blocks(blocks: list[Block], block_text: Callable[[str], str]) -> None:
@@ -27,3 +27,7 @@ def repair_blocks(blocks: list[Block], block_text: Callable[[str], str]) -> None
         if repairs:
             block.repairs = repairs
             block.text = block_text("\n".join(res.text for res in results))
+            if block.cells is not None:
+                cells = [cell.strip() for cell in block.text.split(CELL_SEPARATOR.strip())]
+                if len(cells) == len(block.cells):
+                    block.cells = cells

@@ -18,6 +18,7 @@ from typing import Any
 
 from .models import Block, BlockType
 from .normalize import normalize_text
+from .urls import unwrap_urls
 
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)[•·▪●◦‣∙\-\*–]\s+(?P<body>\S.*)$", re.S)
 _NUMBERED = re.compile(
@@ -34,7 +35,7 @@ class _Line:
     number: int
 
 
-def _list_marker(line: str) -> re.Match[str] | None:
+def list_marker(line: str) -> re.Match[str] | None:
     return _BULLET.match(line) or _NUMBERED.match(line)
 
 
@@ -51,7 +52,7 @@ def logical_lines(text: str) -> list[tuple[list[_Line], bool]]:
         if not raw.strip():
             blank_seen = True
             continue
-        if current and current[-1].text[-1:].isspace() and not _list_marker(raw):
+        if current and current[-1].text[-1:].isspace() and not list_marker(raw):
             current.append(_Line(raw, number))
         else:
             if current:
@@ -72,14 +73,16 @@ def _depth(indent: str) -> int:
 
 
 def block_text(raw: str) -> str:
-    """A block's ``text``: normalised, without a leading list marker."""
-    marker = _list_marker(raw)
+    """A block's ``text``: normalised, URLs wrapped across lines joined, without a leading
+    list marker."""
+    raw = unwrap_urls(raw)
+    marker = list_marker(raw)
     return normalize_text(marker["body"] if marker else raw)
 
 
 def _classify(raw: str, norm: str, alone: bool) -> tuple[BlockType, str, dict[str, Any]]:
     """Block type, text without its list marker, and type-specific fields."""
-    if marker := _list_marker(raw):
+    if marker := list_marker(raw):
         extra: dict[str, Any] = {"depth": _depth(marker["indent"])}
         if "number" in marker.groupdict():
             extra["number"] = marker["number"]

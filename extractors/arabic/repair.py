@@ -20,7 +20,11 @@ from .candidates import Choice, DocumentContext, choose
 from .detect import FFFD, HAMZA_SPLIT, damage_score, has_latin, is_damaged_token, may_need_repair
 from .lexicon import Lexicon, default_lexicon, lookup_form
 
-_CORE = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u0640\u064B-\u065F\u0670\ufffd]+")
+# An Arabic token: letters, U+FFFD, marks; dotted abbreviations (ص.ب) hold together.
+_CORE = re.compile(
+    r"[\u0621-\u064A\u0671-\u06D3\u0640\u064B-\u065F\u0670\ufffd]+"
+    r"(?:\.[\u0621-\u064A\u0671-\u06D3\ufffd]+)*"
+)
 _CLEAN_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]{2,}")
 _LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
 _KEPT_CANDIDATES = 4

@@ -1,0 +1,383 @@
+"""The PDF path: pdfplumber characters to blocks in reading order, tables, and links.
+
+Per line: group characters into lines; undo the reversal of multi-code-point glyphs (a
+lam-alef glyph that maps to two letters, a damaged glyph that maps to U+FFFD and a
+letter); choose the base direction by script; reorder with python-bidi, U+FFFD standing
+as a strong Arabic letter; NFKC. Brackets still mirrored after that are re-paired by the
+repair engine, which every block goes through afterwards.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pdfplumber
+from bidi import get_display
+
+from .errors import ExtractionError
+from .models import CELL_SEPARATOR, Block
+from .normalize import normalize_text
+from .script import arabic_share, is_arabic_letter
+from .text import block_text, list_marker
+
+FFFD = "\ufffd"
+_STANDIN = "\u06bb"  # a rare Arabic letter standing in for U+FFFD as a strong letter
+_CID = re.compile(r"\(cid:\d+\)")
+_URL_TAIL = re.compile(r"(?:https?://|www\.)\S*[/.\-_?=&]$")
+_URL_PIECE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/.\-_?=&%#~+:]*$")
+_HEADING_RATIO = 1.12
+_SHORT_LINE = (
+    0.15  # a line ending this far (share of the text width) from its margin ends a paragraph
+)
+
+
+@dataclass
+class Line:
+    """One line of a page, in logical order."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool
+    rtl: bool
+
+
+@dataclass
+class PageResult:
+    """What one page yields."""
+
+    number: int
+    blocks: list[Block] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    needs_ocr: bool = False
+
+
+@dataclass
+class PdfResult:
+    blocks: list[Block]
+    links: list[dict[str, Any]]
+    warnings: list[str]
+    needs_ocr: bool
+
+
+def logical_text(chars: list[dict[str, Any]]) -> tuple[str, bool]:
+    """The reading-order text of one line's characters, and whether it reads right to left."""
+    chars = sorted(chars, key=lambda c: c["x0"])
+    pieces: list[str] = []
+    previous: dict[str, Any] | None = None
+    for char in chars:
+        text = char["text"]
+        if len(text) > 1 and any(is_arabic_letter(c) or c == FFFD for c in text):
+            text = text[::-1]  # a glyph's letters are in logical order inside visual text
+        if previous is not None and text != " " and pieces and pieces[-1] != " ":
+            if char["x0"] - previous["x1"] > 0.2 * float(char.get("size") or 10):
+                pieces.append(" ")
+        pieces.append(text)
+        previous = char
+    visual = "".join(pieces)
+    letters = [c for c in visual if c.isalpha() or c == FFFD]
+    arabic = sum(1 for c in letters if c == FFFD or is_arabic_letter(c))
+    if not arabic:
+        return unicodedata.normalize("NFKC", visual).strip(), False
+    rtl = arabic * 2 >= len(letters)
+    logical = get_display(visual.replace(FFFD, _STANDIN), base_dir="R" if rtl else "L")
+    return unicodedata.normalize("NFKC", logical.replace(_STANDIN, FFFD)).strip(), rtl
+
+
+def _lines(chars: list[dict[str, Any]]) -> list[Line]:
+    """Group characters into lines by their vertical position."""
+    rows: list[list[dict[str, Any]]] = []
+    for char in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
+        if rows:
+            last = rows[-1]
+            reference = last[0]
+            tolerance = 0.5 * float(reference.get("size") or 10)
+            if abs(char["top"] - reference["top"]) <= tolerance:
+                last.append(char)
+                continue
+        rows.append([char])
+    lines = []
+    for row in rows:
+        text, rtl = logical_text(row)
+        if not text:
+            continue
+        sizes = Counter(round(float(c.get("size") or 0), 1) for c in row if c["text"].strip())
+        bold = sum("bold" in str(c.get("fontname", "")).lower() for c in row) * 2 > len(row)
+        lines.append(
+            Line(
+                text=text,
+                x0=min(c["x0"] for c in row),
+                top=min(c["top"] for c in row),
+                x1=max(c["x1"] for c in row),
+                bottom=max(c["bottom"] for c in row),
+                size=sizes.most_common(1)[0][0] if sizes else 0.0,
+                bold=bold,
+                rtl=rtl,
+            )
+        )
+    return lines
+
+
+def _continues_url(previous: Line, line: Line) -> bool:
+    """A URL wrapped at the end of ``previous`` continues at the start of ``line``."""
+    last = previous.text.split()[-1] if previous.text.split() else ""
+    first = line.text.split()[0] if line.text.split() else ""
+    return (
+        bool(_URL_TAIL.search(last))
+        and bool(_URL_PIECE.match(first))
+        and ("/" in first or "." in first)
+    )
+
+
+def _blocks(lines: list[Line], page: int, body: float, left: float, right: float) -> list[Block]:
+    """Lines to headings, list items and paragraphs."""
+    blocks: list[Block] = []
+    current: list[Line] = []
+    width = max(right - left, 1.0)
+
+    def close() -> None:
+        if not current:
+            return
+        first = current[0]
+        raw = "\n".join(line.text for line in current)
+        heading = first.size >= body * _HEADING_RATIO or (first.bold and len(raw.split()) <= 12)
+        marker = list_marker(first.text)
+        kind, extra = "paragraph", {}
+        if marker:
+            kind, extra = "list_item", {"depth": 0}
+            if "number" in marker.groupdict():
+                extra["number"] = marker["number"]
+        elif heading:
+            kind, extra = "heading", {"level": 1 if first.size >= body * 1.3 else 2}
+        box = [
+            round(min(ln.x0 for ln in current), 2),
+            round(min(ln.top for ln in current), 2),
+            round(max(ln.x1 for ln in current), 2),
+            round(max(ln.bottom for ln in current), 2),
+        ]
+        blocks.append(
+            Block(
+                id="", type=kind, text=block_text(raw), raw_text=raw, page=page, bbox=box, **extra
+            )
+        )
+        current.clear()
+
+    for line in lines:
+        if current:
+            previous = current[-1]
+            same_style = abs(previous.size - line.size) < 0.5 and previous.bold == line.bold
+            near = line.top - previous.bottom < 0.8 * max(line.size, 1.0)
+            ended = (
+                previous.x0 - left > _SHORT_LINE * width
+                if previous.rtl
+                else right - previous.x1 > _SHORT_LINE * width
+            )
+            starts_item = list_marker(line.text) is not None
+            if _continues_url(previous, line) or (
+                same_style
+                and near
+                and not ended
+                and not starts_item
+                and previous.rtl == line.rtl
+                and previous.size < body * _HEADING_RATIO
+            ):
+                current.append(line)
+                continue
+            close()
+        current.append(line)
+    close()
+    return blocks
+
+
+def _table_rows(page: Any, table: Any, number: int) -> list[Block]:
+    rows: list[Block] = []
+    texts: list[list[str]] = []
+    for row in table.rows:
+        cells = []
+        for box in row.cells:
+            if box is None:
+                continue
+            inside = page.within_bbox(box).chars
+            cells.append(" ".join(line.text for line in _lines(inside)))
+        texts.append(cells)
+    joined = " ".join(cell for cells in texts for cell in cells)
+    rtl = arabic_share(joined) >= 0.5
+    for cells, row in zip(texts, table.rows, strict=True):
+        ordered = list(reversed(cells)) if rtl else cells
+        if not any(ordered):
+            continue
+        raw = CELL_SEPARATOR.join(ordered)
+        ordered = [normalize_text(cell) for cell in ordered]
+        box = [round(v, 2) for v in row.bbox]
+        rows.append(
+            Block(
+                id="",
+                type="table_row",
+                text=normalize_text(raw),
+                raw_text=raw,
+                page=number,
+                bbox=box,
+                cells=ordered,
+            )
+        )
+    return rows
+
+
+def _find_tables(page: Any) -> list[Any]:
+    """Ruled tables first; aligned text columns only when no ruled table is found."""
+    tables = page.find_tables()
+    if tables:
+        return tables
+    found = page.find_tables({"vertical_strategy": "text", "horizontal_strategy": "text"})
+    return [t for t in found if _solid_text_table(t)]
+
+
+def _solid_text_table(table: Any) -> bool:
+    rows = table.extract()
+    if len(rows) < 3 or min(len(r) for r in rows) < 3:
+        return False
+    filled = sum(1 for row in rows for cell in row if cell and cell.strip())
+    return filled >= 0.8 * sum(len(r) for r in rows)
+
+
+def _page(page: Any, number: int, body: float) -> PageResult:
+    result = PageResult(number)
+    chars = [c for c in page.chars if c["text"].strip()]
+    cid = sum(1 for c in chars if _CID.fullmatch(c["text"]))
+    if not chars or cid * 2 > len(chars):
+        result.needs_ocr = True
+        why = "no text layer" if not chars else f"{cid} of {len(chars)} glyphs unmapped (cid)"
+        images = " (page images present)" if page.images else ""
+        result.warnings.append(f"page {number}: {why}{images}: needs OCR")
+        return result
+    tables = _find_tables(page)
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj: dict[str, Any]) -> bool:
+        return not any(
+            b[0] <= obj["x0"] and obj["x1"] <= b[2] and b[1] <= obj["top"] and obj["bottom"] <= b[3]
+            for b in boxes
+        )
+
+    text_chars = [c for c in page.chars if outside(c)]
+    lines = _lines(text_chars)
+    flow: list[tuple[float, list[Block]]] = []
+    if lines:
+        left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
+        for block in _blocks(lines, number, body, left, right):
+            flow.append((block.bbox[1], [block]))
+    for table in tables:
+        flow.append((table.bbox[1], _table_rows(page, table, number)))
+    result.blocks = [b for _, group in sorted(flow, key=lambda item: item[0]) for b in group]
+    result.links = [
+        {
+            "uri": link["uri"],
+            "bbox": [link["x0"], link["top"], link["x1"], link["bottom"]],
+            "page": number,
+        }
+        for link in page.hyperlinks
+        if link.get("uri")
+    ]
+    return result
+
+
+def _body_size(pdf: Any, sample: int = 5) -> float:
+    sizes: Counter[float] = Counter()
+    for page in pdf.pages[:sample]:
+        sizes.update(round(float(c.get("size") or 0), 1) for c in page.chars if c["text"].strip())
+        page.close()
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _open(data: bytes, source_id: str) -> Any:
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise ExtractionError(source_id, "not a PDF (no %PDF header)")
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # pdfminer raises many types for broken files
+        raise ExtractionError(source_id, _reason(exc)) from None
+
+
+def _reason(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}".lower()
+    if "password" in text or "encrypt" in text:
+        return "encrypted PDF: a password is required"
+    detail = str(exc) or type(exc).__name__
+    return f"unreadable PDF ({detail})"
+
+
+def iter_pages(
+    data: bytes, source_id: str, start: int = 0, stop: int | None = None
+) -> Iterator[PageResult]:
+    """Page results for pages ``start`` to ``stop``, one page in memory at a time."""
+    pdf = _open(data, source_id)
+    try:
+        body = _body_size(pdf)
+        pages = pdf.pages[start:stop]
+        for offset, page in enumerate(pages):
+            number = start + offset + 1
+            try:
+                yield _page(page, number, body)
+            except Exception as exc:  # one broken page never loses the others
+                yield PageResult(
+                    number, warnings=[f"page {number}: {_reason(exc)}"], needs_ocr=True
+                )
+            finally:
+                page.close()
+    except ExtractionError:
+        raise
+    except Exception as exc:
+        raise ExtractionError(source_id, _reason(exc)) from None
+    finally:
+        pdf.close()
+
+
+def page_count(data: bytes, source_id: str) -> int:
+    pdf = _open(data, source_id)
+    try:
+        return len(pdf.pages)
+    except Exception as exc:
+        raise ExtractionError(source_id, _reason(exc)) from None
+    finally:
+        pdf.close()
+
+
+def pdf_extract(data: bytes, source_id: str, workers: int = 1) -> PdfResult:
+    """Extract a whole PDF. With ``workers`` > 1 and enough pages, page ranges run in
+    separate processes."""
+    results: list[PageResult]
+    total = page_count(data, source_id) if workers > 1 else 0
+    if workers > 1 and total >= 8 * workers:
+        from concurrent.futures import ProcessPoolExecutor
+
+        bounds = [(total * i // workers, total * (i + 1) // workers) for i in range(workers)]
+        with ProcessPoolExecutor(workers) as pool:
+            chunks = pool.map(
+                _range, [data] * workers, [source_id] * workers, *zip(*bounds, strict=True)
+            )
+            results = [r for chunk in chunks for r in chunk]
+    else:
+        results = list(iter_pages(data, source_id))
+    blocks = [b for r in results for b in r.blocks]
+    for index, block in enumerate(blocks, start=1):
+        block.id = f"b{index:04d}"
+    return PdfResult(
+        blocks=blocks,
+        links=[link for r in results for link in r.links],
+        warnings=[w for r in results for w in r.warnings],
+        needs_ocr=any(r.needs_ocr for r in results),
+    )
+
+
+def _range(data: bytes, source_id: str, start: int, stop: int) -> list[PageResult]:
+    return list(iter_pages(data, source_id, start, stop))
