@@ -56,7 +56,7 @@ def _label_languages(blocks: list[Block], declared: Sequence[str]) -> list[str]:
     counts: Counter[str] = Counter()
     for block in blocks:
         block.lang = detect_language(block.text, declared)
-        block.dir = direction(block.lang)
+        block.dir = block.dir or direction(block.lang)  # a layout's own direction wins
         if block.lang and not block.furniture:
             counts[block.lang] += len(block.text.split())
     return [lang for lang, _ in counts.most_common()] or list(declared)

@@ -70,8 +70,11 @@ class PdfResult:
     needs_ocr: bool
 
 
-def logical_text(chars: list[dict[str, Any]]) -> tuple[str, bool]:
-    """The reading-order text of one line's characters, and whether it reads right to left."""
+def logical_text(chars: list[dict[str, Any]], rtl: bool | None = None) -> tuple[str, bool]:
+    """The reading-order text of one line's characters, and whether it reads right to left.
+
+    ``rtl`` is the paragraph direction when the layout tells it (a right- or left-aligned
+    line); otherwise the majority script decides."""
     chars = sorted(chars, key=lambda c: c["x0"])
     pieces: list[str] = []
     previous: dict[str, Any] | None = None
@@ -79,9 +82,14 @@ def logical_text(chars: list[dict[str, Any]]) -> tuple[str, bool]:
         text = char["text"]
         if len(text) > 1 and any(is_arabic_letter(c) or c == FFFD for c in text):
             text = text[::-1]  # a glyph's letters are in logical order inside visual text
-        if previous is not None and text != " " and pieces and pieces[-1] != " ":
-            if char["x0"] - previous["x1"] > 0.2 * float(char.get("size") or 10):
-                pieces.append(" ")
+        gap = char["x0"] - previous["x1"] if previous is not None else 0.0
+        if (
+            text != " "
+            and pieces
+            and pieces[-1] != " "
+            and gap > 0.2 * float(char.get("size") or 10)
+        ):
+            pieces.append(" ")
         pieces.append(text)
         previous = char
     visual = "".join(pieces)
@@ -89,13 +97,29 @@ def logical_text(chars: list[dict[str, Any]]) -> tuple[str, bool]:
     arabic = sum(1 for c in letters if c == FFFD or is_arabic_letter(c))
     if not arabic:
         return unicodedata.normalize("NFKC", visual).strip(), False
-    rtl = arabic * 2 >= len(letters)
+    if rtl is None:
+        rtl = arabic * 2 >= len(letters)
     logical = get_display(visual.replace(FFFD, _STANDIN), base_dir="R" if rtl else "L")
     return unicodedata.normalize("NFKC", logical.replace(_STANDIN, FFFD)).strip(), rtl
 
 
-def _lines(chars: list[dict[str, Any]]) -> list[Line]:
-    """Group characters into lines by their vertical position."""
+def _alignment(row: list[dict[str, Any]], left: float, right: float) -> bool | None:
+    """True for a right-aligned line, False for a left-aligned one, None when unclear."""
+    if right - left <= 0:
+        return None
+    margin_left = min(c["x0"] for c in row) - left
+    margin_right = right - max(c["x1"] for c in row)
+    slack = 0.05 * (right - left)
+    if margin_left > margin_right + slack:
+        return True
+    if margin_right > margin_left + slack:
+        return False
+    return None
+
+
+def _lines(chars: list[dict[str, Any]], left: float = 0.0, right: float = 0.0) -> list[Line]:
+    """Group characters into lines by their vertical position. ``left`` and ``right`` are
+    the text margins, from which a line's alignment gives its direction."""
     rows: list[list[dict[str, Any]]] = []
     for char in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
         if rows:
@@ -108,7 +132,7 @@ def _lines(chars: list[dict[str, Any]]) -> list[Line]:
         rows.append([char])
     lines = []
     for row in rows:
-        text, rtl = logical_text(row)
+        text, rtl = logical_text(row, _alignment(row, left, right))
         if not text:
             continue
         sizes = Counter(round(float(c.get("size") or 0), 1) for c in row if c["text"].strip())
@@ -167,7 +191,14 @@ def _blocks(lines: list[Line], page: int, body: float, left: float, right: float
         ]
         blocks.append(
             Block(
-                id="", type=kind, text=block_text(raw), raw_text=raw, page=page, bbox=box, **extra
+                id="",
+                type=kind,
+                text=block_text(raw),
+                raw_text=raw,
+                page=page,
+                bbox=box,
+                dir="rtl" if first.rtl else "ltr",
+                **extra,
             )
         )
         current.clear()
@@ -270,7 +301,7 @@ def _page(page: Any, number: int, body: float) -> PageResult:
         )
 
     text_chars = [c for c in page.chars if outside(c)]
-    lines = _lines(text_chars)
+    lines = _lines(text_chars, min(c["x0"] for c in chars), max(c["x1"] for c in chars))
     flow: list[tuple[float, list[Block]]] = []
     if lines:
         left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
@@ -309,11 +340,13 @@ def _open(data: bytes, source_id: str) -> Any:
 
 
 def _reason(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}".lower()
+    """A maintainer's reason for a PDF that cannot be read (pdfplumber wraps pdfminer's
+    errors, so the cause is looked for inside too)."""
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    text = f"{exc!r} {inner!r}".lower()
     if "password" in text or "encrypt" in text:
         return "encrypted PDF: a password is required"
-    detail = str(exc) or type(exc).__name__
-    return f"unreadable PDF ({detail})"
+    return f"unreadable PDF ({type(inner).__name__}: {inner})".replace(": )", ")")
 
 
 def iter_pages(
