@@ -53,6 +53,7 @@ class Source(BaseModel):
     languages: list[str] = Field(min_length=1)
     url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     selectors: Selectors | None = None
+    synthetic: bool = Field(default=False, description="Made for tests, not captured from the web.")
     snapshots: list[Snapshot] = Field(default_factory=list)
 
 

@@ -26,6 +26,7 @@ import pytest  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
+SHIPPED = 7  # sources in corpus/sources.yaml: five seeds and two synthetic PDFs
 
 
 @pytest.fixture

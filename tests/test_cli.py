@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from extractors.models import json_schemas
 from flows.cli import app
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, SHIPPED
 
 runner = CliRunner()
 DALIL = str(Path(sys.executable).parent / "dalil")
@@ -76,11 +76,11 @@ def test_refresh_through_the_runner(prefect_api: str, corpus: Path, tmp_path: Pa
     args = ["refresh", "--offline", "--registry", str(corpus), "--store", str(store)]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
-    assert first.stdout.count("│ new version │") == 5
+    assert first.stdout.count("│ new version │") == SHIPPED
     second = runner.invoke(app, args)
-    assert second.exit_code == 0 and second.stdout.count("│ no change │") == 5
+    assert second.exit_code == 0 and second.stdout.count("│ no change │") == SHIPPED
     listing = runner.invoke(app, ["sources", "--registry", str(corpus), "--store", str(store)])
-    assert listing.stdout.count(" ok ") == 5
+    assert listing.stdout.count(" ok ") == SHIPPED
 
     (corpus.parent / "snapshots" / "consonews-amo-cnss" / "2025-09-01.txt").write_bytes(b"")
     other = tmp_path / "other-store"
@@ -89,7 +89,7 @@ def test_refresh_through_the_runner(prefect_api: str, corpus: Path, tmp_path: Pa
     )
     assert failed.exit_code == 1
     assert "consonews-amo-cnss: snapshot is empty" in failed.stderr
-    assert failed.stdout.count("│ new version │") == 4
+    assert failed.stdout.count("│ new version │") == SHIPPED - 1
 
 
 @pytest.mark.engine
@@ -106,9 +106,9 @@ def test_refresh_and_extract_as_real_subprocesses(
         check=False,
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.count("│ new version │") == 5
+    assert run.stdout.count("│ new version │") == SHIPPED
     index = json.loads((tmp_path / "store" / "index.json").read_text(encoding="utf-8"))
-    assert len(index["sources"]) == 5
+    assert len(index["sources"]) == SHIPPED
 
     extracted = subprocess.run(
         [DALIL, "extract", str(LEAFLET)], capture_output=True, env=env, timeout=120, check=True

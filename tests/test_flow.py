@@ -10,7 +10,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from flows.refresh import refresh
-from tests.conftest import write_registry
+from tests.conftest import SHIPPED, write_registry
 
 pytestmark = pytest.mark.engine
 
@@ -25,8 +25,8 @@ def test_flow_records_the_corpus_then_reports_no_change(
     state = refresh(offline=True, store=str(store), registry=str(corpus), return_state=True)
     assert state.is_completed()
     first = state.result()
-    assert [o["outcome"] for o in first] == ["new"] * 5
-    assert len(list((store / "latest").glob("*.json"))) == 5
+    assert [o["outcome"] for o in first] == ["new"] * SHIPPED
+    assert len(list((store / "latest").glob("*.json"))) == SHIPPED
 
     with get_client(sync_client=True) as client:
         flow_run = client.read_flow_run(state.state_details.flow_run_id)
@@ -38,7 +38,7 @@ def test_flow_records_the_corpus_then_reports_no_change(
     ), "one task per document"
 
     second = refresh(offline=True, store=str(store), registry=str(corpus))
-    assert [o["outcome"] for o in second] == ["unchanged"] * 5
+    assert [o["outcome"] for o in second] == ["unchanged"] * SHIPPED
 
 
 def _live_registry(tmp_path: Path, urls: dict[str, str]) -> Path:

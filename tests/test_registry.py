@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from flows.registry import RegistryError, load_registry
-from tests.conftest import CORPUS, SHARED, write_registry
+from tests.conftest import CORPUS, SHARED, SHIPPED, write_registry
 
 GOOD = """\
   - id: good-source
@@ -36,8 +36,12 @@ def problems(path: Path) -> list[str]:
 
 def test_shipped_registry_loads_five_seed_sources() -> None:
     registry = load_registry(CORPUS / "sources.yaml")
-    assert len(registry.sources) == 5
-    assert {s.kind for s in registry.sources} == {"text"}
+    assert len(registry.sources) == SHIPPED
+    assert {s.kind for s in registry.sources} == {"text", "pdf"}
+    assert {s.id for s in registry.sources if s.synthetic} == {
+        "synthetic-amoe-leaflet-pdf",
+        "synthetic-amoe-leaflet-damaged-pdf",
+    }
     leaflet = registry.get("cnops-amoe-leaflet")
     assert leaflet.publisher == "CNOPS"
     assert leaflet.languages == ["ar", "fr"]
@@ -47,7 +51,12 @@ def test_shipped_registry_loads_five_seed_sources() -> None:
 @pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds not present")
 def test_seed_snapshots_are_byte_identical() -> None:
     registry = load_registry(CORPUS / "sources.yaml")
-    shipped = {snap.file.read_bytes() for s in registry.sources for snap in registry.snapshots(s)}
+    shipped = {
+        snap.file.read_bytes()
+        for s in registry.sources
+        if not s.synthetic
+        for snap in registry.snapshots(s)
+    }
     seeds = {p.read_bytes() for p in (SHARED / "seeds").iterdir()}
     assert shipped == seeds
 
