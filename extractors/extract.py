@@ -41,7 +41,7 @@ class _Extracted:
     needs_ocr: bool = False
 
 
-def _blocks_for(kind: SourceKind, data: bytes, source_id: str, workers: int) -> _Extracted:
+def _blocks_for(kind: SourceKind, data: bytes, source_id: str, workers: int | None) -> _Extracted:
     if kind == "text":
         text, warnings = decode_utf8(data)
         return _Extracted(text_blocks(text), warnings)
@@ -73,7 +73,7 @@ def extract(
     url: str | None = None,
     title: str | None = None,
     languages: Sequence[str] = (),
-    workers: int = 1,
+    workers: int | None = None,
 ) -> Document:
     """Turn one snapshot into a Document.
 

@@ -10,6 +10,7 @@ repair engine, which every block goes through afterwards.
 from __future__ import annotations
 
 import io
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -385,16 +386,26 @@ def page_count(data: bytes, source_id: str) -> int:
         pdf.close()
 
 
-def pdf_extract(data: bytes, source_id: str, workers: int = 1) -> PdfResult:
+LARGE_PDF_PAGES = 64  # from this many pages, ``workers=None`` spreads pages over the cores
+
+
+def pdf_extract(data: bytes, source_id: str, workers: int | None = 1) -> PdfResult:
     """Extract a whole PDF. With ``workers`` > 1 and enough pages, page ranges run in
-    separate processes."""
+    separate processes; ``None`` means one per core (at most 4) for a large PDF, else one.
+
+    Workers start from a fresh server process (``forkserver``), never by forking the
+    caller, which may be running threads (a Prefect task runner)."""
     results: list[PageResult]
-    total = page_count(data, source_id) if workers > 1 else 0
+    total = page_count(data, source_id) if workers != 1 else 0
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if total >= LARGE_PDF_PAGES else 1
     if workers > 1 and total >= 8 * workers:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         bounds = [(total * i // workers, total * (i + 1) // workers) for i in range(workers)]
-        with ProcessPoolExecutor(workers) as pool:
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
             chunks = pool.map(
                 _range, [data] * workers, [source_id] * workers, *zip(*bounds, strict=True)
             )
