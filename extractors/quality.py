@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
+from .arabic.detect import is_damaged_token as is_damaged
 from .models import Block, Quality
-
-_DAMAGE = re.compile(r"\ufffd|\(cid:\d+\)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def is_damaged(token: str) -> bool:
-    """A token carries damage: U+FFFD, a pdfplumber ``(cid:N)`` or a control character."""
-    return bool(_DAMAGE.search(token))
 
 
 def measure(blocks: list[Block], warnings: list[str], needs_ocr: bool = False) -> Quality:

@@ -1,7 +1,8 @@
 """Stage 1: detect damage per line and per token, without a lexicon.
 
-One compiled pattern answers "could this line need repair?", so clean text passes at
-close to the speed of plain normalisation.
+``may_need_repair`` answers "could this text need repair?" at close to the cost of plain
+normalisation, so clean text passes through cheaply; the per-family patterns then run
+only on what it lets through.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ MIRRORED_BRACKETS = re.compile(r"^[^()\[\]\n]*[)\]]", re.M)  # a line's first br
 # the exact per-family patterns above only run on what passes it.
 _RARE_CHARS = (FFFD, "Ø", "Ù", "Ç", "\u00a7", "\u201e")  # U+FFFD; mojibake lead characters
 _PF_STRIDE = 16  # presentation forms come in runs: a strided sample finds any run this long
-_PF_SAMPLE = re.compile(f"[{_PRESENTATION}]")
 _REVERSED_END = re.compile(f"لا(?!\\S)(?<=[{ARABIC_LETTER}]{{2}}لا)")
 TOKEN_DAMAGE = re.compile(f"{FFFD}|{CID.pattern}|{CONTROL.pattern}|{HAMZA_SPLIT.pattern}")
 _ARABIC = re.compile(f"[{ARABIC_LETTER}{FFFD}]")
@@ -51,7 +51,7 @@ def may_need_repair(text: str) -> bool:
     return (
         any(ch in text for ch in _RARE_CHARS)
         or HAMZA_SPLIT.search(text) is not None
-        or _PF_SAMPLE.search(text[::_PF_STRIDE]) is not None
+        or PRESENTATION_FORMS.search(text[::_PF_STRIDE]) is not None
         or _REVERSED_END.search(text) is not None  # reversed text ends words with لا
         or ((")" in text or "]" in text) and _first_bracket_closes(text))
     )
