@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import EXTRACTOR_NAME, EXTRACTOR_VERSION
 from .errors import ExtractionError
+from .html import html_extract
 from .models import Block, Document, ExtractorInfo, SourceKind, SourceRef
 from .normalize import decode_utf8
 from .pdf import pdf_extract
@@ -41,13 +42,31 @@ class _Extracted:
     needs_ocr: bool = False
 
 
-def _blocks_for(kind: SourceKind, data: bytes, source_id: str, workers: int | None) -> _Extracted:
+def _blocks_for(
+    kind: SourceKind,
+    data: bytes,
+    source_id: str,
+    workers: int | None,
+    url: str | None,
+    charset: str | None,
+    selectors: Mapping[str, Sequence[str]] | None,
+) -> _Extracted:
     if kind == "text":
         text, warnings = decode_utf8(data)
         return _Extracted(text_blocks(text), warnings)
     if kind == "pdf":
         result = pdf_extract(data, source_id, workers)
         return _Extracted(result.blocks, result.warnings, result.links, result.needs_ocr)
+    if kind == "html":
+        page = html_extract(
+            data,
+            source_id,
+            base_url=url,
+            header_charset=charset,
+            select=(selectors or {}).get("select", ()),
+            remove=(selectors or {}).get("remove", ()),
+        )
+        return _Extracted(page.blocks, page.warnings, page.links)
     raise ExtractionError(source_id, f"no extractor for kind {kind!r} in this version")
 
 
@@ -55,7 +74,7 @@ def _label_languages(blocks: list[Block], declared: Sequence[str]) -> list[str]:
     """Set each block's lang and dir; return the document's languages, commonest first."""
     counts: Counter[str] = Counter()
     for block in blocks:
-        block.lang = detect_language(block.text, declared)
+        block.lang = block.lang or detect_language(block.text, declared)  # markup's lang wins
         block.dir = block.dir or direction(block.lang)  # a layout's own direction wins
         if block.lang and not block.furniture:
             counts[block.lang] += len(block.text.split())
@@ -74,6 +93,8 @@ def extract(
     title: str | None = None,
     languages: Sequence[str] = (),
     workers: int | None = None,
+    charset: str | None = None,
+    selectors: Mapping[str, Sequence[str]] | None = None,
 ) -> Document:
     """Turn one snapshot into a Document.
 
@@ -82,7 +103,7 @@ def extract(
     """
     if not data.strip():
         raise ExtractionError(source_id, "snapshot is empty")
-    got = _blocks_for(kind, data, source_id, workers)
+    got = _blocks_for(kind, data, source_id, workers, url, charset, selectors)
     blocks = got.blocks
     if not blocks and not got.needs_ocr:
         raise ExtractionError(source_id, "snapshot has no text")

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 CELL_SEPARATOR = " | "  # how a table row's cells are joined in its text
 
 SourceKind = Literal["html", "pdf", "text"]
@@ -93,6 +93,7 @@ class Block(_Model):
     level: int | None = Field(default=None, description="Heading level.")
     number: str | None = Field(default=None, description="List item's number, as written.")
     depth: int | None = Field(default=None, description="List nesting depth, 0-based.")
+    ordered: bool | None = Field(default=None, description="Whether a list item's list is ordered.")
     cells: list[str] | None = Field(
         default=None, description="A table row's cells, in reading (logical) order."
     )

@@ -75,19 +75,27 @@ def _overlaps(box: list[float], other: list[float] | None) -> bool:
 
 
 def document_urls(blocks: list[Block], links: list[dict[str, Any]]) -> list[Url]:
-    """Annotation URLs first (labelled with the text under them), then text URLs that no
-    annotation already gives."""
+    """Link URLs first (PDF annotations, HTML anchors), then text URLs that no link already
+    gives."""
     found: list[Url] = []
+    by_id = {b.id: b for b in blocks}
     for link in links:
-        under = next(
-            (b for b in blocks if b.page == link["page"] and _overlaps(link["bbox"], b.bbox)), None
-        )
+        if "block_id" in link:  # HTML: the anchor's own block and text
+            under = by_id.get(link["block_id"])
+            label = link.get("label") or (under.text if under else None)
+        else:  # PDF: the block under the annotation's rectangle
+            under = next(
+                (b for b in blocks if b.page == link["page"] and _overlaps(link["bbox"], b.bbox)),
+                None,
+            )
+            label = under.text if under else None
         found.append(
             Url(
                 url=normalize_url(link["uri"]),
-                raw=link["uri"],
-                label=under.text if under else None,
+                raw=link.get("raw", link["uri"]),
+                label=label,
                 block_id=under.id if under else None,
+                furniture=link.get("furniture", under.furniture if under else False),
             )
         )
     known = {u.url.rstrip("/") for u in found}

@@ -63,6 +63,7 @@ def _record(
         data, {"source_id": source.id, "captured_at": captured_at.isoformat(), **meta}
     )
     kind = sniff_kind(data)
+    content_type = str(meta.get("content_type") or "")
     doc = extract(
         data,
         kind=kind,
@@ -73,6 +74,8 @@ def _record(
         url=source.url,
         title=source.title,
         languages=source.languages,
+        charset=content_type.partition("charset=")[2].split(";")[0].strip() or None,
+        selectors=source.selectors.model_dump() if source.selectors else None,
     )
     if kind != source.kind:
         doc.quality.warnings.append(f"registry says {source.kind}, the snapshot is {kind}")

@@ -93,10 +93,10 @@ def test_empty_snapshot_is_a_named_error(data: bytes) -> None:
 
 
 def test_unsupported_kind_is_a_named_error() -> None:
-    with pytest.raises(ExtractionError, match="sample: no extractor for kind 'html'"):
+    with pytest.raises(ExtractionError, match="sample: no extractor for kind 'docx'"):
         extract(
-            b"<html><body>x</body></html>",
-            kind="html",
+            b"PK\x03\x04 a word file",
+            kind="docx",  # type: ignore[arg-type]
             source_id="sample",
             fetched_at=datetime(2025, 1, 1, tzinfo=UTC),
             sha256="0" * 64,
