@@ -313,3 +313,25 @@ def test_bad_input_never_crashes(text: str) -> None:
 def test_a_five_megabyte_line() -> None:
     line = ("�لت�سجيل في �لنظام CNSS 2025 " * 200_000)[: 5 * 1024 * 1024]
     assert len(repair_text(line)) > 4_000_000
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "expatexchange-amo-enrolment",
+        "map-amo-tadamon-figures",
+        "consonews-amo-cnss",
+        "alouadifa-amo-tadamon",
+    ],
+)
+def test_clean_seeds_are_not_edited(source: str) -> None:
+    from tests.conftest import make_document
+
+    doc = make_document(
+        (CORPUS / "snapshots" / source / "2025-09-01.txt").read_bytes(),
+        languages=("ar", "fr", "en"),
+    )
+    assert doc.quality.damaged_tokens == 0
+    assert [r for b in doc.blocks for r in b.repairs] == []
+    raw = (CORPUS / "snapshots" / source / "2025-09-01.txt").read_text(encoding="utf-8")
+    assert repair_text(raw) == raw.replace("\u0640", "")
