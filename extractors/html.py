@@ -82,6 +82,7 @@ _FURNITURE_NAMES = re.compile(
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _MAX_BYTES = 32 * 1024 * 1024
+_SIGNAL_BYTES = 4 * 1024 * 1024  # above this, trafilatura's second parse costs more than it tells
 
 
 @dataclass
@@ -400,7 +401,7 @@ def html_extract(
     finally:
         sys.setrecursionlimit(limit)
     warnings = [f"charset {charset} ({how})"] if "read best" in how or "replacements" in how else []
-    main = _main_text(text)
+    main = _main_text(text) if len(data) <= _SIGNAL_BYTES else None
     if main:
         key = normalize_text(main)
         for block in builder.blocks:

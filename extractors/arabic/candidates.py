@@ -225,13 +225,6 @@ def readings(core: str, lexicon: Lexicon) -> tuple[list[Reading], int]:
     return found
 
 
-def _score(word: str, cost: float, lexicon: Lexicon, context: DocumentContext) -> float:
-    z = lexicon.zipf(word)
-    if z <= 0:
-        return -OOV_PENALTY - cost
-    return z - cost + (context.bonus(word) if context.version else 0.0)
-
-
 def _best_split(
     core: str, lexicon: Lexicon, context: DocumentContext, min_len: int, min_zipf: float
 ) -> tuple[str, float] | None:
@@ -257,9 +250,11 @@ def _best_split(
 
 
 def _read(core: str, lexicon: Lexicon, context: DocumentContext) -> tuple[str, float]:
-    """The best reading of a core and its score, without splitting."""
+    """The best reading of a core and its score (with the document's bonus), unsplit."""
+    ranked, _ = readings(core, lexicon)
+    bonus = context.version > 0
     return max(
-        ((text, _score(text, cost, lexicon, context)) for text, cost, _ in _expand(_slots(core))),
+        ((t, s + context.bonus(t) if bonus and k else s) for t, s, _, k in ranked),
         key=lambda ts: ts[1],
     )
 
