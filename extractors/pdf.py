@@ -399,18 +399,12 @@ def pdf_extract(data: bytes, source_id: str, workers: int | None = 1) -> PdfResu
     total = page_count(data, source_id) if workers != 1 else 0
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if total >= LARGE_PDF_PAGES else 1
-    if workers > 1 and total >= 8 * workers:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        bounds = [(total * i // workers, total * (i + 1) // workers) for i in range(workers)]
-        context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            chunks = pool.map(
-                _range, [data] * workers, [source_id] * workers, *zip(*bounds, strict=True)
-            )
-            results = [r for chunk in chunks for r in chunk]
-    else:
+    results = (
+        _in_processes(data, source_id, workers, total)
+        if workers > 1 and total >= 8 * workers
+        else None
+    )
+    if results is None:
         results = list(iter_pages(data, source_id))
     blocks = [b for r in results for b in r.blocks]
     for index, block in enumerate(blocks, start=1):
@@ -421,6 +415,26 @@ def pdf_extract(data: bytes, source_id: str, workers: int | None = 1) -> PdfResu
         warnings=[w for r in results for w in r.warnings],
         needs_ocr=any(r.needs_ocr for r in results),
     )
+
+
+def _in_processes(data: bytes, source_id: str, workers: int, total: int) -> list[PageResult] | None:
+    """Page ranges in ``workers`` processes; None when processes cannot be started (the
+    caller then reads the pages itself)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    bounds = [(total * i // workers, total * (i + 1) // workers) for i in range(workers)]
+    try:
+        with ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("forkserver")
+        ) as pool:
+            chunks = pool.map(
+                _range, [data] * workers, [source_id] * workers, *zip(*bounds, strict=True)
+            )
+            return [r for chunk in chunks for r in chunk]
+    except (BrokenProcessPool, OSError, RuntimeError):
+        return None
 
 
 def _range(data: bytes, source_id: str, start: int, stop: int) -> list[PageResult]:

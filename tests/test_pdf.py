@@ -154,3 +154,17 @@ def test_a_truncated_tail_keeps_what_can_be_read(tmp_path: Path) -> None:
         assert "unreadable PDF" in str(exc)
     else:
         assert doc.blocks or doc.quality.needs_ocr
+
+
+def test_pages_across_processes_give_the_same_document() -> None:
+    import sys
+
+    sys.path.insert(0, str(FIXTURES))
+    from generate import report
+
+    data = report(20)
+    one, two = extract_pdf(data, "report", workers=1), extract_pdf(data, "report", workers=2)
+    assert [(b.id, b.page, b.text) for b in two.blocks] == [
+        (b.id, b.page, b.text) for b in one.blocks
+    ]
+    assert {b.page for b in one.blocks} == set(range(1, 21))
