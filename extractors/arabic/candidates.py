@@ -4,7 +4,8 @@ The damage follows each letter's joined form, so a U+FFFD can only stand for a f
 letters, and each reading has a cost that depends on the letter before it:
 
 - ``�`` + أ/إ/آ/ؤ is that hamza letter; ``ا`` + أ/إ/آ is a joined hamza-alef;
-- ``�`` + س/ش/ص/ض is one of the four "seen" letters (the written one is likeliest);
+- ``�`` + س/ش/ص/ض is one of the four "seen" letters (a written ص or ش is evidence; a
+  written س or ض, the damage's own forms, is not, so general letter frequency decides);
 - a lone ``�`` is an alef where no letter joins it from before, a waw where one does;
 - a lam may have lost the alef of a lam-alef.
 
