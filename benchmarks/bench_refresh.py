@@ -80,7 +80,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dalil-bench-"))
-    docs = 5
+    from flows.registry import load_registry
+
+    docs = len(load_registry(ROOT / "corpus" / "sources.yaml").sources)
     try:
         base = statistics.median(baseline(work) for _ in range(args.repeat * 3))
         cold, warm, startup = [], [], []
