@@ -114,3 +114,31 @@ def test_refresh_and_extract_as_real_subprocesses(
         [DALIL, "extract", str(LEAFLET)], capture_output=True, env=env, timeout=120, check=True
     )
     assert json.loads(extracted.stdout.decode("utf-8"))["languages"][0] == "ar"
+
+
+def test_repair_reads_stdin_and_writes_one_line_per_line() -> None:
+    garbled = "ينبغي على كل طالب )ة( ي\ufffdستعد\nclean line\n\n"
+    result = runner.invoke(app, ["repair", "-"], input=garbled.encode("utf-8"))
+    assert result.exit_code == 0
+    assert result.stdout.split("\n") == ["ينبغي على كل طالب (ة) يستعد", "clean line", "", ""]
+
+
+def test_repair_report_lists_every_repair(tmp_path: Path) -> None:
+    source = tmp_path / "garbled.txt"
+    source.write_text("\ufffdلتعليم \ufffdلعالي\nسليم\n", encoding="utf-8")
+    result = runner.invoke(app, ["repair", str(source), "--report"])
+    report = json.loads(result.stdout)
+    assert (report["lines"], report["damaged_lines"], report["repairs"]) == (3, 1, 2)
+    (line,) = report["details"]
+    assert line["line"] == 1 and line["text"] == "التعليم العالي"
+    assert line["damage_before"] == 1.0 and line["damage_after"] == 0.0
+    assert [r["original"] for r in line["repairs"]] == ["\ufffdلتعليم", "\ufffdلعالي"]
+    assert runner.invoke(app, ["repair", str(tmp_path / "absent.txt")]).exit_code == 2
+
+
+def test_extract_sniffs_a_pdf() -> None:
+    pdf = CORPUS / "snapshots" / "synthetic-amoe-leaflet-damaged-pdf" / "2025-09-01.pdf"
+    doc = json.loads(runner.invoke(app, ["extract", str(pdf)]).stdout)
+    assert doc["source"]["kind"] == "pdf"
+    assert doc["quality"]["repaired_tokens"] > 50
+    assert any(b["type"] == "table_row" and b["cells"] for b in doc["blocks"])
