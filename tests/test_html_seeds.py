@@ -1,0 +1,59 @@
+"""HTML pages of the web seeds (tests/fixtures/html/build.py): the article comes out as
+non-furniture, word for word, and the page furniture as furniture."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from extractors.arabic.metrics import word_errors
+from extractors.text import text_blocks
+from tests.conftest import CORPUS, ROOT, SHARED
+from tests.test_html import extract_html
+
+FIXTURES = ROOT / "tests" / "fixtures" / "html"
+sys.path.insert(0, str(FIXTURES))
+from build import REGIONS, region_of  # noqa: E402
+
+SEED_FILES = {
+    "map-amo-tadamon-figures": "001_37710ae836e51499.txt",
+    "consonews-amo-cnss": "002_a544432402b0e572.txt",
+}
+
+
+def seed_parts(source_id: str) -> tuple[str, str]:
+    """The seed's article text and its furniture text, by the page's regions."""
+    text = (CORPUS / "snapshots" / source_id / "2025-09-01.txt").read_text(encoding="utf-8")
+    regions = REGIONS[source_id][2]
+    article, furniture = [], []
+    for block in text_blocks(text):
+        (article if region_of(block.line or 0, regions) == "article" else furniture).append(
+            block.text
+        )
+    return " ".join(article), " ".join(furniture)
+
+
+@pytest.mark.parametrize("source_id", sorted(REGIONS))
+def test_article_text_is_the_non_furniture_text_word_for_word(source_id: str) -> None:
+    doc = extract_html((FIXTURES / f"{source_id}.html").read_bytes())
+    article, furniture = seed_parts(source_id)
+    main = " ".join(b.text for b in doc.blocks if not b.furniture)
+    rest = " ".join(b.text for b in doc.blocks if b.furniture)
+    assert word_errors(main, article) == (0, len(article.split()))
+    assert word_errors(rest, furniture)[0] == 0
+
+
+@pytest.mark.skipif(not (SHARED / "gold").is_dir(), reason="../shared/gold not present")
+@pytest.mark.parametrize("source_id", sorted(REGIONS))
+def test_seed_expectations_hold(source_id: str) -> None:
+    expected = json.loads((SHARED / "gold" / "seeds_expected.json").read_text(encoding="utf-8"))
+    expected = expected[SEED_FILES[source_id]]
+    doc = extract_html((FIXTURES / f"{source_id}.html").read_bytes())
+    furniture = " ".join(b.text for b in doc.blocks if b.furniture)
+    for example in expected.get("boilerplate_examples", []):
+        assert example in furniture
+    main_urls = {u.url.lower() for u in doc.urls if not u.furniture}
+    for url in expected.get("main_content_urls", []):
+        assert url.lower() in main_urls
