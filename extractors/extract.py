@@ -74,7 +74,14 @@ def _label_languages(blocks: list[Block], declared: Sequence[str]) -> list[str]:
     """Set each block's lang and dir; return the document's languages, commonest first."""
     counts: Counter[str] = Counter()
     for block in blocks:
-        block.lang = block.lang or detect_language(block.text, declared)  # markup's lang wins
+        found = detect_language(block.text, declared)
+        if block.lang is None:
+            block.lang = found
+        elif found is not None and (found == "ar") != (block.lang == "ar"):
+            # markup's lang wins, unless the text is in another script (an Arabic article
+            # in a French site's <html lang="fr">): then the script decides, and the
+            # direction with it
+            block.lang, block.dir = found, None
         block.dir = block.dir or direction(block.lang)  # a layout's own direction wins
         if block.lang and not block.furniture:
             counts[block.lang] += len(block.text.split())

@@ -18,6 +18,8 @@ sys.path.insert(0, str(FIXTURES))
 from build import REGIONS, region_of  # noqa: E402
 
 SEED_FILES = {
+    "expatexchange-amo-enrolment": "000_831f1497bc584400.txt",
+    "alouadifa-amo-tadamon": "004_de29aeae563c85ce.txt",
     "map-amo-tadamon-figures": "001_37710ae836e51499.txt",
     "consonews-amo-cnss": "002_a544432402b0e572.txt",
 }
@@ -43,6 +45,9 @@ def test_article_text_is_the_non_furniture_text_word_for_word(source_id: str) ->
     rest = " ".join(b.text for b in doc.blocks if b.furniture)
     assert word_errors(main, article) == (0, len(article.split()))
     assert word_errors(rest, furniture)[0] == 0
+    for block in doc.blocks:
+        if block.lang == "ar":
+            assert block.dir == "rtl", block.text
 
 
 @pytest.mark.skipif(not (SHARED / "gold").is_dir(), reason="../shared/gold not present")
@@ -57,3 +62,6 @@ def test_seed_expectations_hold(source_id: str) -> None:
     main_urls = {u.url.lower() for u in doc.urls if not u.furniture}
     for url in expected.get("main_content_urls", []):
         assert url.lower() in main_urls
+    furniture_urls = {u.url.lower() for u in doc.urls if u.furniture}
+    for url in expected.get("furniture_urls", []):
+        assert url.lower() in furniture_urls
