@@ -136,12 +136,17 @@ def decode_html(data: bytes, header_charset: str | None = None) -> tuple[str, st
     for how, name in (
         ("HTTP header", header_charset),
         ("meta tag", meta.group(1).decode("ascii", "ignore") if meta else None),
-        ("charset-normalizer", _guess(data)),
         ("UTF-8 default", "utf-8"),
     ):
         charset = _normal_charset(name)
         if charset:
             proposals.setdefault(charset, []).append(how)
+    if set(proposals) != {"utf-8"} or not _is_utf8(data):
+        # only a doubt is worth charset-normalizer's time: a declared single-byte charset
+        # decodes anything, so it cannot be checked by decoding alone
+        guess = _normal_charset(_guess(data))
+        if guess:
+            proposals.setdefault(guess, []).append("charset-normalizer")
     decoded: dict[str, str] = {}
     for charset in proposals:
         try:
@@ -159,6 +164,14 @@ def decode_html(data: bytes, header_charset: str | None = None) -> tuple[str, st
         return decoded[charset], charset, ", ".join(proposals[charset])
     best = max(decoded, key=lambda c: _readability(decoded[c]))
     return decoded[best], best, f"{', '.join(proposals[best])} (read best of {', '.join(decoded)})"
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _guess(data: bytes) -> str | None:
