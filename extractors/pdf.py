@@ -19,16 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pdfplumber
-from bidi import get_display
 
+from .arabic.detect import FFFD
+from .arabic.rules import display
 from .errors import ExtractionError
 from .models import CELL_SEPARATOR, Block
 from .normalize import normalize_text
 from .script import arabic_share, is_arabic_letter
 from .text import block_text, list_marker
 
-FFFD = "\ufffd"
-_STANDIN = "\u06bb"  # a rare Arabic letter standing in for U+FFFD as a strong letter
 _CID = re.compile(r"\(cid:\d+\)")
 _URL_TAIL = re.compile(r"(?:https?://|www\.)\S*[/.\-_?=&]$")
 _URL_PIECE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/.\-_?=&%#~+:]*$")
@@ -100,8 +99,8 @@ def logical_text(chars: list[dict[str, Any]], rtl: bool | None = None) -> tuple[
         return unicodedata.normalize("NFKC", visual).strip(), False
     if rtl is None:
         rtl = arabic * 2 >= len(letters)
-    logical = get_display(visual.replace(FFFD, _STANDIN), base_dir="R" if rtl else "L")
-    return unicodedata.normalize("NFKC", logical.replace(_STANDIN, FFFD)).strip(), rtl
+    logical = display(visual, "R" if rtl else "L")
+    return unicodedata.normalize("NFKC", logical).strip(), rtl
 
 
 def _alignment(row: list[dict[str, Any]], left: float, right: float) -> bool | None:

@@ -36,11 +36,16 @@ class Outcome:
 
     @property
     def label(self) -> str:
-        if self.outcome == "failed":
-            return "failed" + (" (after recording new versions)" if self.versions else "")
-        if self.outcome == "unchanged":
-            return "no change"
-        return "new version" if len(self.versions) == 1 else f"{len(self.versions)} new versions"
+        return outcome_label(self.outcome, self.versions)
+
+
+def outcome_label(outcome: str, versions: list[str]) -> str:
+    """How a source's outcome reads in logs and the summary table."""
+    if outcome == "failed":
+        return "failed" + (" (after recording new versions)" if versions else "")
+    if outcome == "unchanged":
+        return "no change"
+    return "new version" if len(versions) == 1 else f"{len(versions)} new versions"
 
 
 def _record(

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extractors.arabic import LineRepair
+from flows.pipeline import outcome_label
 from flows.registry import Source
 
 
@@ -20,9 +21,7 @@ def outcomes_table(outcomes: Iterable[dict[str, Any]]) -> Table:
         table.add_column(column, justify="right" if column == "changes" else "left")
     for o in outcomes:
         versions = o["versions"]
-        label = {"new": "new version", "unchanged": "no change", "failed": "failed"}[o["outcome"]]
-        if o["outcome"] == "new" and len(versions) > 1:
-            label = f"{len(versions)} new versions"
+        label = outcome_label(o["outcome"], versions)
         table.add_row(o["source_id"], label, versions[-1] if versions else "—", str(o["changes"]))
     return table
 

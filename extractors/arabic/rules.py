@@ -33,6 +33,17 @@ _PUA = 0xE000  # private-use characters are strong left-to-right in the bidi alg
 _AL_STANDIN = "\u06bb"  # a rare Arabic letter standing in for U+FFFD as a strong letter
 
 
+def display(text: str, base_dir: str) -> str:
+    """python-bidi's reordering with U+FFFD taken as a strong Arabic letter (it stands for
+    one), not as the neutral the algorithm would make it. Reordering is its own inverse
+    here, so this turns visual order into logical order as well as the other way."""
+    if _AL_STANDIN in text:
+        return get_display(text, base_dir=base_dir)
+    return get_display(text.replace(FFFD, _AL_STANDIN), base_dir=base_dir).replace(
+        _AL_STANDIN, FFFD
+    )
+
+
 def arabic_coverage(text: str, lexicon: Lexicon) -> float:
     return lexicon.coverage(_ARABIC_WORD.findall(text))
 
@@ -123,9 +134,7 @@ def visual_runs(line: str) -> str | None:
     if len(tokens) > 6000:
         return None
     visual = get_display(held, base_dir="L")
-    logical = get_display(visual.replace(FFFD, _AL_STANDIN), base_dir="R").replace(
-        _AL_STANDIN, FFFD
-    )
+    logical = display(visual, "R")
     restored = re.sub("[\ue000-\uf8ff]", lambda m: tokens[ord(m.group()) - _PUA], logical)
     return " ".join(restored.split()) if restored != line else None
 
