@@ -6,9 +6,10 @@ decoding; when they disagree, the one the lexicons read best wins, and which one
 is recorded. Blocks: headings with their level, paragraphs, list items with ordinal and
 depth, table rows with cells; ``<br>``-separated lines are lines of their own. Furniture:
 ``nav``/``header``/``footer``/``aside`` and their ARIA roles, class and id names of menus,
-sidebars and share bars, link-dense short blocks, trafilatura's main-content verdict as
-one more signal, and per-source CSS selectors. Nothing runs: scripts are skipped, entities
-are decoded by the HTML parser, which expands no DTD entities.
+sidebars and share bars, link-dense short blocks, per-source CSS selectors, and, on pages
+whose markup labels no furniture at all, trafilatura's main-content verdict. Nothing runs:
+scripts are skipped, entities are decoded by the HTML parser, which expands no DTD entities.
+Pages over 4 MB give their tree back as it is read, which bounds memory.
 """
 
 from __future__ import annotations
@@ -204,6 +205,8 @@ class _Builder:
         self.pending_links: list[dict[str, Any]] = []
         self.context = _Context()
         self.item: dict[str, Any] | None = None  # the list item whose text is being read
+        self.labelled = False  # whether the markup itself labels any furniture
+        self.release = False
 
     # -- emitting
     def flush(self, kind: str = "paragraph", **extra: Any) -> None:
@@ -217,9 +220,10 @@ class _Builder:
         if not text:
             return
         dense = link_chars >= 0.6 * len(text.replace(" ", "")) and len(text.split()) <= 12
-        self.emit(
-            kind, text, raw.strip(), furniture=self.context.furniture or dense, links=links, **extra
-        )
+        raw = raw.strip()
+        raw = text if raw == text else raw  # one string, not two equal ones
+        furniture = self.context.furniture or dense
+        self.emit(kind, text, raw, furniture=furniture, links=links, **extra)
 
     def emit(
         self,
@@ -247,7 +251,7 @@ class _Builder:
 
     # -- walking
     def walk(self, element: Tag) -> None:
-        for child in element.children:
+        for child in list(element.children) if self.release else element.children:
             if isinstance(child, PreformattedString):  # comments, doctype, CDATA, declarations
                 continue
             if isinstance(child, NavigableString):
@@ -285,6 +289,8 @@ class _Builder:
                     self.walk(child)
             finally:
                 self.context = saved
+                if self.release:  # a large page gives its tree back as it is read
+                    child.decompose()
 
     def _list(self, element: Tag) -> None:
         ordered = element.name == "ol"
@@ -336,12 +342,13 @@ class _Builder:
 
     def _context_for(self, element: Tag, parent: _Context) -> _Context:
         names = " ".join([*(element.get("class") or []), str(element.get("id") or "")])
-        furniture = (
-            parent.furniture
-            or element.name in _FURNITURE_TAGS
+        labelled = (
+            element.name in _FURNITURE_TAGS
             or str(element.get("role", "")).lower() in _FURNITURE_ROLES
             or bool(names.strip() and _FURNITURE_NAMES.search(names))
         )
+        self.labelled = self.labelled or labelled
+        furniture = parent.furniture or labelled
         if self.keep is not None and id(element) in self.keep:
             furniture = False  # the registry's main-content selector
         if id(element) in self.remove:
@@ -402,6 +409,9 @@ def html_extract(
     base_url = urljoin(base_url or "", str(base["href"])) if base else base_url
     keep = _selected(soup, select) if select else None
     builder = _Builder(base_url, _selected(soup, remove), keep)
+    builder.release = len(data) > _SIGNAL_BYTES
+    if builder.release:
+        del text  # trafilatura is not asked on large pages (below); the tree holds the page
     if keep is not None:
         builder.context = _Context(furniture=True)
     limit = sys.getrecursionlimit()
@@ -414,10 +424,13 @@ def html_extract(
     finally:
         sys.setrecursionlimit(limit)
     warnings = [f"charset {charset} ({how})"] if "read best" in how or "replacements" in how else []
-    main = _main_text(text) if len(data) <= _SIGNAL_BYTES else None
+    # trafilatura's verdict costs a second parse; it is asked only when the markup labels no
+    # furniture of its own (no nav/header/footer/aside, furniture role or class name)
+    unlabelled = not builder.labelled and keep is None
+    main = _main_text(text) if unlabelled and not builder.release else None
     if main:
         key = normalize_text(main)
         for block in builder.blocks:
             if not block.furniture and block.type != "heading" and len(block.text.split()) <= 6:
-                block.furniture = block.text not in key and keep is None and len(builder.blocks) > 3
+                block.furniture = block.text not in key and len(builder.blocks) > 3
     return HtmlResult(builder.blocks, builder.links, warnings, charset)

@@ -36,10 +36,23 @@ class Selectors(BaseModel):
     remove: list[str] = Field(default_factory=list)
 
 
+_KIND_BY_SUFFIX: dict[str, SourceKind] = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+# which rendition of one capture is read when the source's own kind is not among them
+_RENDITION_ORDER: tuple[SourceKind, ...] = ("html", "pdf", "text")
+
+
 class Snapshot(BaseModel):
+    """One captured file. A capture (one date) may come in several renditions, e.g. a web
+    page's HTML and its visible text; ``kind`` defaults from the file's suffix."""
+
     model_config = ConfigDict(extra="forbid")
     date: date
     path: str
+    kind: SourceKind | None = None
+
+    @property
+    def rendition(self) -> SourceKind:
+        return self.kind or _KIND_BY_SUFFIX.get(Path(self.path).suffix.lower(), "text")
 
 
 class Source(BaseModel):
@@ -63,6 +76,7 @@ class CapturedSnapshot(BaseModel):
     source_id: str
     date: date
     file: Path
+    kind: SourceKind
 
 
 class Registry(BaseModel):
@@ -84,15 +98,19 @@ class Registry(BaseModel):
         return [s for s in chosen if not kinds or s.kind in kinds]
 
     def snapshots(self, source: Source) -> list[CapturedSnapshot]:
-        """A source's captured snapshots, oldest first."""
+        """A source's captures, oldest first, one rendition each: the one of the source's
+        kind, else the most structured (html, then pdf, then text)."""
+        order = (source.kind, *_RENDITION_ORDER)
+        chosen: dict[date, Snapshot] = {}
+        for snap in source.snapshots:
+            held = chosen.get(snap.date)
+            if held is None or order.index(snap.rendition) < order.index(held.rendition):
+                chosen[snap.date] = snap
         root = self.path.parent
-        return sorted(
-            (
-                CapturedSnapshot(source_id=source.id, date=s.date, file=root / s.path)
-                for s in source.snapshots
-            ),
-            key=lambda s: (s.date, s.file.name),
-        )
+        return [
+            CapturedSnapshot(source_id=source.id, date=s.date, file=root / s.path, kind=s.rendition)
+            for _, s in sorted(chosen.items())
+        ]
 
 
 class _Loader(yaml.SafeLoader):
@@ -127,9 +145,9 @@ def _file_problems(label: str, source: Source, root: Path) -> list[str]:
             problems.append(f"{label}: snapshot {snap.path!r} points outside {root}")
         elif not file.is_file():
             problems.append(f"{label}: snapshot file {snap.path!r} does not exist")
-    dates = [s.date for s in source.snapshots]
-    if len(set(dates)) != len(dates):
-        problems.append(f"{label}: two snapshots share one date")
+    captures = [(s.date, s.rendition) for s in source.snapshots]
+    if len(set(captures)) != len(captures):
+        problems.append(f"{label}: two snapshots share one date and one kind")
     return problems
 
 

@@ -82,7 +82,7 @@ def test_refresh_through_the_runner(prefect_api: str, corpus: Path, tmp_path: Pa
     listing = runner.invoke(app, ["sources", "--registry", str(corpus), "--store", str(store)])
     assert listing.stdout.count(" ok ") == SHIPPED
 
-    (corpus.parent / "snapshots" / "consonews-amo-cnss" / "2025-09-01.txt").write_bytes(b"")
+    (corpus.parent / "snapshots" / "consonews-amo-cnss" / "2025-09-01.html").write_bytes(b"")
     other = tmp_path / "other-store"
     failed = runner.invoke(
         app, ["refresh", "--offline", "--registry", str(corpus), "--store", str(other)]

@@ -181,3 +181,21 @@ def test_a_twenty_megabyte_page() -> None:
     data = page(paragraph * (20 * 1024 * 1024 // len(paragraph.encode())))
     doc = extract_html(data)
     assert len(doc.blocks) > 100_000
+
+
+def test_trafilatura_verdict_labels_furniture_on_a_page_without_furniture_markup() -> None:
+    article = "".join(
+        f"<p>Paragraphe {i} : l'inscription à l'AMO se fait auprès de la CNSS, avec la "
+        "carte nationale et les pièces justificatives de chaque membre du foyer.</p>"
+        for i in range(6)
+    )
+    body = (
+        "<div><p>Publicité</p><p>Le temps demain</p></div>"
+        f"<article><h1>S'inscrire à l'AMO</h1>{article}</article><div><p>Météo</p></div>"
+    )
+    doc = extract_html(page(body))
+    assert texts(doc, furniture=True) == ["Publicité", "Le temps demain", "Météo"]
+    assert len(texts(doc, furniture=False)) == 7
+    # the same stray blocks inside labelled markup: the labels decide, trafilatura is not asked
+    labelled = extract_html(page(f"<nav><p>Accueil</p></nav>{body}"))
+    assert texts(labelled, furniture=True) == ["Accueil"]

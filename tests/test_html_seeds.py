@@ -1,5 +1,5 @@
-"""HTML pages of the web seeds (tests/fixtures/html/build.py): the article comes out as
-non-furniture, word for word, and the page furniture as furniture."""
+"""HTML renditions of the web seeds (corpus, built by tests/fixtures/html/build.py): the
+article comes out as non-furniture, word for word, and the page furniture as furniture."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from extractors.text import text_blocks
 from tests.conftest import CORPUS, ROOT, SHARED
 from tests.test_html import extract_html
 
-FIXTURES = ROOT / "tests" / "fixtures" / "html"
-sys.path.insert(0, str(FIXTURES))
-from build import REGIONS, region_of  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "html"))
+from build import REGIONS, region_of
 
 SEED_FILES = {
     "expatexchange-amo-enrolment": "000_831f1497bc584400.txt",
@@ -23,6 +22,17 @@ SEED_FILES = {
     "map-amo-tadamon-figures": "001_37710ae836e51499.txt",
     "consonews-amo-cnss": "002_a544432402b0e572.txt",
 }
+
+
+def html_page(source_id: str) -> bytes:
+    return (CORPUS / "snapshots" / source_id / "2025-09-01.html").read_bytes()
+
+
+def test_shipped_pages_are_what_build_py_makes() -> None:
+    from build import page
+
+    for source_id in REGIONS:
+        assert html_page(source_id).decode("utf-8") == page(source_id), source_id
 
 
 def seed_parts(source_id: str) -> tuple[str, str]:
@@ -39,7 +49,7 @@ def seed_parts(source_id: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("source_id", sorted(REGIONS))
 def test_article_text_is_the_non_furniture_text_word_for_word(source_id: str) -> None:
-    doc = extract_html((FIXTURES / f"{source_id}.html").read_bytes())
+    doc = extract_html(html_page(source_id))
     article, furniture = seed_parts(source_id)
     main = " ".join(b.text for b in doc.blocks if not b.furniture)
     rest = " ".join(b.text for b in doc.blocks if b.furniture)
@@ -55,7 +65,7 @@ def test_article_text_is_the_non_furniture_text_word_for_word(source_id: str) ->
 def test_seed_expectations_hold(source_id: str) -> None:
     expected = json.loads((SHARED / "gold" / "seeds_expected.json").read_text(encoding="utf-8"))
     expected = expected[SEED_FILES[source_id]]
-    doc = extract_html((FIXTURES / f"{source_id}.html").read_bytes())
+    doc = extract_html(html_page(source_id))
     furniture = " ".join(b.text for b in doc.blocks if b.furniture)
     for example in expected.get("boilerplate_examples", []):
         assert example in furniture

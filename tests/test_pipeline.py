@@ -35,10 +35,12 @@ def refresh_all(registry_path: Path, store_path: Path):
     return run_refresh(Store(store_path), registry, registry.sources)
 
 
-def add_snapshot(registry_path: Path, source_id: str, date: str, text: str) -> None:
+def add_snapshot(
+    registry_path: Path, source_id: str, date: str, text: str, suffix: str = ".txt"
+) -> None:
     data = yaml.safe_load(registry_path.read_text(encoding="utf-8"))
     entry = next(s for s in data["sources"] if s["id"] == source_id)
-    rel = f"snapshots/{source_id}/{date}.txt"
+    rel = f"snapshots/{source_id}/{date}{suffix}"
     (registry_path.parent / rel).write_text(text, encoding="utf-8")
     entry["snapshots"].append({"date": date, "path": rel})
     registry_path.write_text(
@@ -73,11 +75,12 @@ def test_second_run_reports_no_change_and_writes_nothing(corpus: Path, tmp_path:
 
 
 def test_history_is_recorded_oldest_first_and_diffed(corpus: Path, tmp_path: Path) -> None:
-    first = corpus.parent / "snapshots" / "consonews-amo-cnss" / "2025-09-01.txt"
+    first = corpus.parent / "snapshots" / "consonews-amo-cnss" / "2025-09-01.html"
     original = first.read_text(encoding="utf-8")
-    second_text = original + "\n\nفقرة جديدة عن التسجيل.\n"
-    add_snapshot(corpus, "consonews-amo-cnss", "2025-11-01", second_text.replace("6,37%", "6,50%"))
-    add_snapshot(corpus, "consonews-amo-cnss", "2025-10-01", second_text)
+    second = original.replace("</article>", "<p>فقرة جديدة عن التسجيل.</p></article>")
+    third = second.replace("6,37%", "6,50%")
+    add_snapshot(corpus, "consonews-amo-cnss", "2025-11-01", third, ".html")
+    add_snapshot(corpus, "consonews-amo-cnss", "2025-10-01", second, ".html")
     store = tmp_path / "store"
     outcome = next(o for o in refresh_all(corpus, store) if o.source_id == "consonews-amo-cnss")
     assert outcome.outcome == "new" and len(outcome.versions) == 3
@@ -91,7 +94,7 @@ def test_history_is_recorded_oldest_first_and_diffed(corpus: Path, tmp_path: Pat
 
 
 def test_a_failing_source_is_reported_and_the_others_go_on(corpus: Path, tmp_path: Path) -> None:
-    (corpus.parent / "snapshots" / "map-amo-tadamon-figures" / "2025-09-01.txt").write_bytes(
+    (corpus.parent / "snapshots" / "map-amo-tadamon-figures" / "2025-09-01.html").write_bytes(
         b"  \n"
     )
     store = tmp_path / "store"

@@ -37,7 +37,7 @@ def problems(path: Path) -> list[str]:
 def test_shipped_registry_loads_five_seed_sources() -> None:
     registry = load_registry(CORPUS / "sources.yaml")
     assert len(registry.sources) == SHIPPED
-    assert {s.kind for s in registry.sources} == {"text", "pdf"}
+    assert {s.kind for s in registry.sources} == {"text", "html", "pdf"}
     assert {s.id for s in registry.sources if s.synthetic} == {
         "synthetic-amoe-leaflet-pdf",
         "synthetic-amoe-leaflet-damaged-pdf",
@@ -52,10 +52,11 @@ def test_shipped_registry_loads_five_seed_sources() -> None:
 def test_seed_snapshots_are_byte_identical() -> None:
     registry = load_registry(CORPUS / "sources.yaml")
     shipped = {
-        snap.file.read_bytes()
+        (registry.path.parent / snap.path).read_bytes()
         for s in registry.sources
         if not s.synthetic
-        for snap in registry.snapshots(s)
+        for snap in s.snapshots
+        if snap.rendition == "text"
     }
     seeds = {p.read_bytes() for p in (SHARED / "seeds").iterdir()}
     assert shipped == seeds
@@ -132,3 +133,33 @@ def test_malformed_file(tmp_path: Path, content: str, expected: str) -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     assert problems(tmp_path / "absent.yaml") == ["file not found"]
+
+
+def test_a_capture_in_two_renditions_is_read_in_the_source_kind(folder: Path) -> None:
+    (folder / "page.html").write_text("<p>x</p>", encoding="utf-8")
+    (folder / "page-2.txt").write_text("y", encoding="utf-8")
+    entry = GOOD.replace(
+        "    snapshots:\n",
+        "    snapshots:\n      - date: 2025-01-02\n        path: page.html\n"
+        "      - date: 2025-01-03\n        path: page-2.txt\n",
+    )
+    registry = load_registry(write_registry(folder / "sources.yaml", entry))
+    source = registry.sources[0]
+    chosen = registry.snapshots(source)
+    # 2025-01-02 holds the text file and the HTML page: a text source reads the text one
+    assert [(s.date.isoformat(), s.file.name, s.kind) for s in chosen] == [
+        ("2025-01-02", "2025-01-02.txt", "text"),
+        ("2025-01-03", "page-2.txt", "text"),
+    ]
+    html = registry.snapshots(source.model_copy(update={"kind": "html"}))
+    assert html[0].file.name == "page.html" and html[0].kind == "html"
+    assert html[1].kind == "text"  # the only rendition of that date
+
+
+def test_two_snapshots_of_one_date_and_kind_are_named(folder: Path) -> None:
+    entry = GOOD.replace(
+        "    snapshots:\n", "    snapshots:\n      - date: 2025-01-02\n        path: other.txt\n"
+    )
+    (folder / "other.txt").write_text("z", encoding="utf-8")
+    path = write_registry(folder / "sources.yaml", entry)
+    assert any("share one date and one kind" in p for p in problems(path))
