@@ -136,11 +136,15 @@ class Address(_Model):
 
 
 class Figure(_Model):
-    text: str
+    """A number with its unit as written: percent, MAD (or MAD/month, MAD/year), people,
+    households, count, or date (then ``date`` holds the ISO date)."""
+
+    text: str = Field(description="The figure as written.")
     value: float | None = None
-    min: float | None = None
-    max: float | None = None
+    min: float | None = Field(default=None, description="A range's low end.")
+    max: float | None = Field(default=None, description="A range's high end.")
     unit: str | None = None
+    date: str | None = Field(default=None, description="ISO date: YYYY-MM-DD or YYYY-MM.")
     block_id: str | None = None
 
 

@@ -14,7 +14,7 @@ from tests.conftest import CORPUS, ROOT, SHARED
 from tests.test_html import extract_html
 
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "html"))
-from build import REGIONS, region_of
+from build import REGIONS, numbered_runs, region_of, shown_text
 
 SEED_FILES = {
     "expatexchange-amo-enrolment": "000_831f1497bc584400.txt",
@@ -40,9 +40,11 @@ def seed_parts(source_id: str) -> tuple[str, str]:
     text = (CORPUS / "snapshots" / source_id / "2025-09-01.txt").read_text(encoding="utf-8")
     regions = REGIONS[source_id][2]
     article, furniture = [], []
-    for block in text_blocks(text):
+    blocks = text_blocks(text)
+    listed = numbered_runs(blocks)
+    for index, block in enumerate(blocks):
         (article if region_of(block.line or 0, regions) == "article" else furniture).append(
-            block.text
+            shown_text(block, index in listed)
         )
     return " ".join(article), " ".join(furniture)
 
