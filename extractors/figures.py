@@ -37,7 +37,10 @@ _SCALES = {
 _SCALE = "|".join(sorted(map(re.escape, _SCALES), key=len, reverse=True))
 _CURRENCY = r"(?:MAD|DH|Dhs|DHS|dirhams?|درهم|دراهم|الدرهم)"
 _PERIODS = {
-    "month": r"شهريا|شهرياً|شهريًا|في الشهر|par mois|mensuels?|mensuellement|per month|a month|monthly",
+    "month": (
+        r"شهريا|شهرياً|شهريًا|في الشهر|par mois|mensuels?|mensuellement|per month|a month|"
+        r"monthly"
+    ),
     "year": r"سنويا|سنوياً|سنويًا|في السنة|par an|annuels?|per year|a year|annually|yearly",
 }
 _PERIOD = "|".join(f"(?P<{name}>{rx})" for name, rx in _PERIODS.items())
