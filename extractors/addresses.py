@@ -11,6 +11,7 @@ block holding only the city and postal code of the address above it completes it
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .gazetteer import find_cities
@@ -191,8 +192,23 @@ def _completes(block: Block, last: Address | None, previous: Block | None) -> bo
     )
 
 
-def document_addresses(blocks: list[Block]) -> list[Address]:
-    """Addresses of every block, in order (footers hold addresses too)."""
+def _named_place(address: Address, places: Iterable[str]) -> str | None:
+    """A place NER found inside the address, outside its street part."""
+    for place in places:
+        if place in address.raw and not (address.street and place in address.street):
+            return place
+    return None
+
+
+def document_addresses(
+    blocks: list[Block], places: Mapping[str, list[str]] | None = None
+) -> list[Address]:
+    """Addresses of every block, in order (footers hold addresses too).
+
+    ``places`` gives the places NER found in a block: a city the gazetteer does not know is
+    taken from them when the address has none.
+    """
+    places = places or {}
     found: list[Address] = []
     previous: Block | None = None
     for block in blocks:
@@ -203,6 +219,9 @@ def document_addresses(blocks: list[Block]) -> list[Address]:
             last.postal_code = last.postal_code or _postal(block.text)
             last.raw = f"{last.raw} {block.text}"
         else:
-            found.extend(block_addresses(block))
+            for address in block_addresses(block):
+                if address.city is None:
+                    address.city = _named_place(address, places.get(block.id, ()))
+                found.append(address)
         previous = block
     return found

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from . import EXTRACTOR_NAME, EXTRACTOR_VERSION
 from .errors import ExtractionError
+from .fields import document_fields
 from .html import html_extract
 from .models import Block, Document, ExtractorInfo, SourceKind, SourceRef
 from .normalize import decode_utf8
@@ -17,7 +18,6 @@ from .quality import measure
 from .repairing import repair_blocks
 from .script import detect_language, direction
 from .text import block_text, text_blocks
-from .urls import document_urls
 
 _HTML_TAGS = (b"<html", b"<head", b"<body", b"<div", b"<p>", b"<p ", b"<meta ", b"<title>")
 
@@ -117,6 +117,7 @@ def extract(
     repair_blocks(blocks, block_text)
     langs = _label_languages(blocks, languages)
     heading = next((b.text for b in blocks if b.type == "heading" and not b.furniture), None)
+    fields = document_fields(blocks, got.links)
     return Document(
         source=SourceRef(
             id=source_id,
@@ -129,7 +130,10 @@ def extract(
         languages=langs,
         title=title or heading or (blocks[0].text if blocks else None),
         blocks=blocks,
-        urls=document_urls(blocks, got.links),
+        urls=fields.urls,
+        procedures=fields.procedures,
+        addresses=fields.addresses,
+        figures=fields.figures,
         quality=measure(blocks, got.warnings, got.needs_ocr),
         extractor=ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION),
     )

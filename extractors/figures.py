@@ -47,7 +47,7 @@ _PERIOD = "|".join(f"(?P<{name}>{rx})" for name, rx in _PERIODS.items())
 _PEOPLE = (
     r"(?:people|persons|beneficiaries|citizens|children|families|households|personnes|"
     r"bénéficiaires|citoyens|familles|ménages|أشخاص|شخص|مواطن|مواطنين|مستفيد|مستفيدين|"
-    r"أسرة|أسر|طفل|أطفال)"
+    r"أسرة|أسر|طفل|أطفال|مغربي|مغاربة|Moroccans|Marocains)"
 )
 _UNIT_OF_PEOPLE = {
     "families": "households",

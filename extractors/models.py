@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 CELL_SEPARATOR = " | "  # how a table row's cells are joined in its text
 
 SourceKind = Literal["html", "pdf", "text"]
@@ -102,19 +102,32 @@ class Block(_Model):
 
 
 class Step(_Model):
-    id: str
-    number: int
-    text: str
+    """One step of a procedure, in order."""
+
+    id: str = Field(description="Stable: derived from the step's normalised text.")
+    number: int = Field(description="The step's number, as written or by position.")
+    text: str = Field(description="The step itself (its lead, when written 'lead: details').")
+    content: list[str] = Field(default_factory=list, description="Details and sub-steps, in order.")
     urls: list[str] = Field(default_factory=list)
     block_ids: list[str] = Field(default_factory=list)
 
 
+class Channel(_Model):
+    """Where a procedure is carried out: online (a URL) or at an office."""
+
+    type: Literal["online", "office"]
+    value: str
+    step_id: str | None = None
+
+
 class Procedure(_Model):
-    id: str
+    id: str = Field(description="Stable: derived from the normalised title.")
     title: str
-    eligibility: list[str] = Field(default_factory=list)
-    required_documents: list[str] = Field(default_factory=list)
     steps: list[Step] = Field(default_factory=list)
+    eligibility: list[str] = Field(default_factory=list, description="Conditions, in order.")
+    required_documents: list[str] = Field(default_factory=list)
+    channels: list[Channel] = Field(default_factory=list)
+    block_ids: list[str] = Field(default_factory=list)
 
 
 class Url(_Model):
@@ -123,6 +136,7 @@ class Url(_Model):
     label: str | None = None
     block_id: str | None = None
     furniture: bool = False
+    valid: bool = Field(default=True, description="Whether the URL is syntactically valid.")
 
 
 class Address(_Model):
