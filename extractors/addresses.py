@@ -33,9 +33,11 @@ _PO_BOX = re.compile(
     re.I,
 )
 _POSTAL = re.compile(r"(?<![\d.,/])(?:(?P<five>[1-9]\d{4})|(?P<a>\d{3}) (?P<b>\d{2}))(?![\d.,/])")
+# a district named after a city ("الحي الجامعي الداخلة") does not name the address's city
+_DISTRICT = re.compile(r"(?:الحي|مدينة|cité|quartier)(?!\w)", re.I)
 _HOUSE = re.compile(r"^(?:N°\s*)?[\w/]*\d[\w/]*\s+", re.I)  # "12 ", "S/11 ", "N° 5 "
 _MAX_PARTS = 8
-_PARTS = re.compile(r"\s*[،,;]\s*|\s+[-–]\s*|(?<=[\u0600-\u06ff])-\s*")
+_PARTS = re.compile(r"\s*[،,;|]\s*|\s+[-–]\s*|(?<=[\u0600-\u06ff])-\s*")
 
 
 @dataclass
@@ -95,7 +97,7 @@ def _fields(text: str, record: _Record) -> dict[str, str | None]:
         if _is_street(clean):
             street = street or clean
             continue
-        cities = find_cities(clean)
+        cities = [] if _DISTRICT.match(clean) else find_cities(clean)
         code = _postal(clean)
         postal = postal or code
         if cities:

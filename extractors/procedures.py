@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha1
 
+from .gazetteer import gazetteer
 from .models import Block, Channel, Procedure, Step
 from .normalize import normalize_text
 
@@ -101,9 +102,9 @@ _DOCUMENTS = re.compile(
     re.I,
 )
 _OFFICE = re.compile(
-    r"وكالة|مكتب|الملحقة الإدارية|القيادة|المقاطعة|السلطة الإدارية|السلطات الإدارية|"
-    r"مصالح|مركز|agence|bureau|guichet|annexe administrative|caïdat|police station|"
-    r"office|branch|préfecture|commune",
+    r"(?<!\w)(?:(?:ال)?(?:وكالة|مكتب|ملحقة الإدارية|قيادة|مقاطعة|سلطة الإدارية|سلطات الإدارية|"
+    r"مصالح|مركز|شباك)|agence|bureau|guichet|annexe administrative|caïdat|police station|"
+    r"office|branch|préfecture|commune)(?!\w)",
     re.I,
 )
 _LEAD_MAX_WORDS = 10
@@ -171,19 +172,43 @@ def _units(blocks: Sequence[Block]) -> list[_Unit]:
     return units
 
 
+def _depth(unit: _Unit) -> int:
+    return unit.block.depth or 0
+
+
+def _neighbour(units: list[_Unit], i: int, step: int) -> _Unit | None:
+    """The nearest numbered unit at the same depth before (step -1) or after (+1) unit i,
+    across deeper items and bullets but not across a heading or prose."""
+    depth = _depth(units[i])
+    j = i + step
+    while 0 <= j < len(units):
+        other = units[j]
+        if other.is_heading and not other.numbered:
+            return None
+        if other.numbered and _depth(other) == depth:
+            return other
+        if not (other.bullet or other.numbered or _depth(other) > depth):
+            return None
+        j += step
+    return None
+
+
 def _mark_sections(units: list[_Unit]) -> None:
     """An isolated numbered line, short and without closing punctuation, is a numbered
     section heading: "2. خطوات التسجيل" followed by its own content, then "3. …"."""
+    runs = set()
+    for i, unit in enumerate(units):
+        if unit.numbered and not unit.marker:
+            after, before = _neighbour(units, i, 1), _neighbour(units, i, -1)
+            if (after and after.number == unit.number + 1) or (
+                before and before.number == unit.number - 1
+            ):
+                runs.add(i)
     for i, unit in enumerate(units):
         if not unit.numbered or unit.marker:
             continue
-        before = units[i - 1] if i else None
-        after = units[i + 1] if i + 1 < len(units) else None
-        in_run = (after is not None and after.numbered and after.number == unit.number + 1) or (
-            before is not None and before.numbered and before.number == unit.number - 1
-        )
         short = len(unit.text.split()) <= 12 and not unit.text.rstrip("?؟").endswith(_CLOSING)
-        if not in_run and short:
+        if i not in runs and short:
             unit.rank, unit.numbered, unit.number = 2, False, None
         elif unit.block.type == "heading":
             unit.rank = 9  # a numbered heading inside a run reads as an item
@@ -244,10 +269,15 @@ def _numbered_procedures(units: list[_Unit], taken: set[int]) -> list[_Found]:
             i += 1
             continue
         run: list[tuple[_Unit, list[_Unit]]] = []
-        j, expected = i, unit.number
-        while j < len(units) and units[j].numbered and units[j].number == expected:
-            body = _content(units, j + 1, lambda u: u.numbered)
-            body = [u for u in body if u.bullet or (u.block.depth or 0) > 0]
+        j, expected, depth = i, unit.number, _depth(unit)
+        while (
+            j < len(units)
+            and units[j].numbered
+            and units[j].number == expected
+            and _depth(units[j]) == depth
+        ):
+            body = _content(units, j + 1, lambda u, d=depth: u.numbered and _depth(u) <= d)
+            body = [u for u in body if u.bullet or _depth(u) > depth]
             run.append((units[j], body))
             j += 1 + len(body)
             expected += 1
@@ -371,8 +401,10 @@ def _procedure(
         steps.append(step)
         channels += [Channel(type="online", value=u, step_id=step.id) for u in step.urls]
         for text in (lead, *content):
-            if match := _OFFICE.search(text):
-                channels.append(Channel(type="office", value=_clause(text, match), step_id=step.id))
+            match = _OFFICE.search(text)
+            office = _clause(text, match) if match else ""
+            if office and office not in gazetteer().organisations:  # an agency, not a desk
+                channels.append(Channel(type="office", value=office, step_id=step.id))
     title = proc.title or steps[0].text
     return Procedure(
         id="p-" + step_id(title)[2:],

@@ -6,8 +6,8 @@ Rules, all generic:
 - otherwise each line is its own block;
 - a line that starts with a bullet or a number (``•``, ``-``, ``1.``, ``2)``, ``١-``) is a
   list item, its depth taken from its indentation;
-- a short line that stands alone between blank lines, without closing punctuation, is a
-  heading.
+- a short line that stands alone between blank lines, without closing punctuation other
+  than a question mark, is a heading.
 """
 
 from __future__ import annotations
@@ -87,7 +87,12 @@ def _classify(raw: str, norm: str, alone: bool) -> tuple[BlockType, str, dict[st
         if "number" in marker.groupdict():
             extra["number"] = marker["number"]
         return "list_item", block_text(raw), extra
-    if alone and len(norm.split()) <= _HEADING_MAX_WORDS and not norm.endswith(_CLOSING):
+    # a question stands as a heading too ("What if my card is lost?")
+    if (
+        alone
+        and len(norm.split()) <= _HEADING_MAX_WORDS
+        and not norm.rstrip("?؟").endswith(_CLOSING)
+    ):
         return "heading", norm, {"level": 2}
     return "paragraph", norm, {}
 
