@@ -88,7 +88,8 @@ def _is_street(part: str) -> bool:
     return bool(_STREET.match(part)) and not _VIA.match(part)
 
 
-def _fields(text: str, record: _Record) -> dict[str, str | None]:
+def _fields(text: str, record: _Record, places: Iterable[str] = ()) -> dict[str, str | None]:
+    """The parts of one address; ``places`` (found by NER) name a city the gazetteer lacks."""
     street = district = city = postal = None
     for start, end in record.parts:
         clean = _PO_BOX.sub(" ", text[start:end]).strip(" -–")
@@ -100,10 +101,13 @@ def _fields(text: str, record: _Record) -> dict[str, str | None]:
         cities = [] if _DISTRICT.match(clean) else find_cities(clean)
         code = _postal(clean)
         postal = postal or code
+        named = [p for p in places if p in clean] if not cities else []
         if cities:
             # the last part naming a city wins; a city inside a street part
             # ("طريق وجدة") was skipped above
             city = cities[0][2]
+        elif named and not _DISTRICT.match(clean):
+            city = named[0]
         elif not code and len(clean.split()) <= 4 and not re.search(r"\d{2,}", clean):
             district = district or clean
     return {
@@ -163,15 +167,15 @@ def _trimmed(text: str, record: _Record) -> _Record | None:
     return _Record(record.parts[first : last + 1], record.po_box, record.has_po_marker)
 
 
-def block_addresses(block: Block) -> list[Address]:
-    """The addresses in one block's text."""
+def block_addresses(block: Block, places: Iterable[str] = ()) -> list[Address]:
+    """The addresses in one block's text; ``places`` are the places NER found in it."""
     found = []
     text = block.text
     for candidate in _records(text):
         record = _trimmed(text, candidate)
         if record is None:
             continue
-        fields = _fields(text, record)
+        fields = _fields(text, record, places)
         if _signals(record, fields) >= 2:
             raw = text[record.parts[0][0] : record.parts[-1][1]]
             found.append(Address(raw=raw, block_id=block.id, **fields))
@@ -194,14 +198,6 @@ def _completes(block: Block, last: Address | None, previous: Block | None) -> bo
     )
 
 
-def _named_place(address: Address, places: Iterable[str]) -> str | None:
-    """A place NER found inside the address, outside its street part."""
-    for place in places:
-        if place in address.raw and not (address.street and place in address.street):
-            return place
-    return None
-
-
 def document_addresses(
     blocks: list[Block], places: Mapping[str, list[str]] | None = None
 ) -> list[Address]:
@@ -221,9 +217,6 @@ def document_addresses(
             last.postal_code = last.postal_code or _postal(block.text)
             last.raw = f"{last.raw} {block.text}"
         else:
-            for address in block_addresses(block):
-                if address.city is None:
-                    address.city = _named_place(address, places.get(block.id, ()))
-                found.append(address)
+            found.extend(block_addresses(block, places.get(block.id, ())))
         previous = block
     return found

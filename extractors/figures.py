@@ -35,7 +35,7 @@ _SCALES = {
     "billions": 1e9,
 }
 _SCALE = "|".join(sorted(map(re.escape, _SCALES), key=len, reverse=True))
-_CURRENCY = r"(?:MAD|DH|Dhs|DHS|dirhams?|درهم|دراهم|الدرهم)"
+_CURRENCY = r"(?:MAD|DH|Dhs|DHS|dirhams?|درهما|درهمًا|درهم|دراهم|الدرهم)"
 _PERIODS = {
     "month": (
         r"شهريا|شهرياً|شهريًا|في الشهر|par mois|mensuels?|mensuellement|per month|a month|"
