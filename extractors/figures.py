@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .models import Block, Figure
 
+_ANY_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789,.")
 # grouped thousands (1.164, 300.000, 1 164, 527,000) or a plain number with decimals
 _NUM = r"(?<![\d.,])(?:\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
@@ -175,6 +176,8 @@ class _Taken:
 
 def text_figures(text: str, lang: str | None = None, block_id: str | None = None) -> list[Figure]:
     """Every figure in one text, in reading order."""
+    if not _ANY_DIGIT.search(text):
+        return []  # every figure has a digit: most blocks stop here
     text = text.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789"))
     found: list[tuple[int, Figure]] = []
     taken = _Taken()
