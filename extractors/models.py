@@ -126,6 +126,9 @@ class Procedure(_Model):
     steps: list[Step] = Field(default_factory=list)
     eligibility: list[str] = Field(default_factory=list, description="Conditions, in order.")
     required_documents: list[str] = Field(default_factory=list)
+    outcomes: list[str] = Field(
+        default_factory=list, description="What the applicant gets or is told, in order."
+    )
     channels: list[Channel] = Field(default_factory=list)
     block_ids: list[str] = Field(default_factory=list)
 

@@ -101,6 +101,18 @@ _DOCUMENTS = re.compile(
     r"what you need|paperwork",
     re.I,
 )
+_AFTER = re.compile(
+    r"ما بعد|بعد (?:التسجيل|تقديم|إيداع|الإيداع)|النتيجة|نتيجة الطلب|"
+    r"apr[èe]s (?:l'inscription|le d[ée]p[ôo]t|la demande)|r[ée]sultat|"
+    r"after (?:you|applying|registration|the application)|what happens next|outcome",
+    re.I,
+)
+_OUTCOME = re.compile(
+    r"(?<!\w)(?:تتوصل|يتوصل|ستتوصل|سيتوصل|تتلقى|ستتلقى|يتلقى|تحصل على|يحصل على|ستحصل|"
+    r"يتم تسليم|سيتم تحويل|يتم إشعار|you will (?:receive|get|be)|will be (?:sent|issued|notified)|"
+    r"vous (?:recevrez|obtiendrez|serez)|sera (?:délivrée?|envoyée?|notifiée?))(?!\w)",
+    re.I,
+)
 _OFFICE = re.compile(
     r"(?<!\w)(?:(?:ال)?(?:وكالة|مكتب|ملحقة الإدارية|قيادة|مقاطعة|سلطة الإدارية|سلطات الإدارية|"
     r"مصالح|مركز|شباك)|agence|bureau|guichet|annexe administrative|caïdat|police station|"
@@ -370,12 +382,19 @@ def find_procedures(
         return []
     urls_by_block = urls_by_block or {}
     split = sentences or (lambda block: [block.text])
-    extras: dict[int, dict[str, list[str]]] = {id(p): {"elig": [], "docs": []} for p in found}
+    extras: dict[int, dict[str, list[str]]] = {
+        id(p): {"elig": [], "docs": [], "outcomes": []} for p in found
+    }
     for index, under in _section(units, _ELIGIBILITY):
         conditions = [s for u in under for s in split(u.block)]
         extras[id(_nearest(found, index))]["elig"] += conditions
     for index, under in _section(units, _DOCUMENTS):
         extras[id(_nearest(found, index))]["docs"] += [u.text for u in under]
+    titles = {p.title_index for p in found}
+    for index, under in _section(units, _AFTER):
+        if index not in titles:  # "What if no SMS came after registering?" is a procedure
+            outcomes = [s for u in under for s in split(u.block)]
+            extras[id(_nearest(found, index))]["outcomes"] += outcomes
     return [_procedure(p, extras[id(p)], urls_by_block) for p in found]
 
 
@@ -412,9 +431,19 @@ def _procedure(
         steps=steps,
         eligibility=list(dict.fromkeys(extra["elig"])),
         required_documents=list(dict.fromkeys(extra["docs"])),
+        outcomes=_outcomes(steps, extra["outcomes"]),
         channels=_unique(channels),
         block_ids=[b for s in steps for b in s.block_ids],
     )
+
+
+def _outcomes(steps: list[Step], after: list[str]) -> list[str]:
+    """What the applicant gets: sentences of the steps that announce a result ("you will
+    receive your card"), then those of a section about what happens after."""
+    announced = [
+        text for step in steps for text in (step.text, *step.content) if _OUTCOME.search(text)
+    ]
+    return list(dict.fromkeys([*announced, *after]))
 
 
 def _clause(text: str, match: re.Match[str]) -> str:

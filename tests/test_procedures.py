@@ -144,3 +144,18 @@ def test_an_unchanged_step_keeps_its_id_across_versions() -> None:
     assert old.steps[0].id == new.steps[1].id == step_id("Créer un compte")
     assert old.steps[1].id == new.steps[2].id
     assert old.id == new.id
+
+
+def test_outcomes_from_the_steps_and_from_what_happens_after() -> None:
+    text = (
+        "Les étapes\n\n"
+        "  1. Remplir le formulaire en ligne\n"
+        "  2. Déposer le dossier : vous recevrez un récépissé par SMS.\n\n"
+        "Après le dépôt\n\n"
+        "La carte est envoyée à domicile sous 15 jours.\n"
+    )
+    proc = only(make_document(text, languages=("fr",)))
+    assert proc.outcomes == [
+        "vous recevrez un récépissé par SMS.",
+        "La carte est envoyée à domicile sous 15 jours.",
+    ]
