@@ -383,18 +383,22 @@ def find_procedures(
     urls_by_block = urls_by_block or {}
     split = sentences or (lambda block: [block.text])
     extras: dict[int, dict[str, list[str]]] = {
-        id(p): {"elig": [], "docs": [], "outcomes": []} for p in found
+        id(p): {"elig": [], "docs": [], "outcomes": [], "blocks": []} for p in found
     }
-    for index, under in _section(units, _ELIGIBILITY):
-        conditions = [s for u in under for s in split(u.block)]
-        extras[id(_nearest(found, index))]["elig"] += conditions
-    for index, under in _section(units, _DOCUMENTS):
-        extras[id(_nearest(found, index))]["docs"] += [u.text for u in under]
+    for p in found:
+        if p.title_index is not None:
+            extras[id(p)]["blocks"].append(units[p.title_index].block.id)
     titles = {p.title_index for p in found}
-    for index, under in _section(units, _AFTER):
-        if index not in titles:  # "What if no SMS came after registering?" is a procedure
-            outcomes = [s for u in under for s in split(u.block)]
-            extras[id(_nearest(found, index))]["outcomes"] += outcomes
+    for name, pattern in (("elig", _ELIGIBILITY), ("docs", _DOCUMENTS), ("outcomes", _AFTER)):
+        for index, under in _section(units, pattern):
+            if name == "outcomes" and index in titles:
+                continue  # "What if no SMS came after registering?" is a procedure's title
+            extra = extras[id(_nearest(found, index))]
+            if name == "docs":
+                extra[name] += [u.text for u in under]
+            else:
+                extra[name] += [s for u in under for s in split(u.block)]
+            extra["blocks"] += [units[index].block.id, *(u.block.id for u in under)]
     return [_procedure(p, extras[id(p)], urls_by_block) for p in found]
 
 
@@ -433,7 +437,9 @@ def _procedure(
         required_documents=list(dict.fromkeys(extra["docs"])),
         outcomes=_outcomes(steps, extra["outcomes"]),
         channels=_unique(channels),
-        block_ids=[b for s in steps for b in s.block_ids],
+        # the title, the steps and the sections that feed the procedure: what a diff of
+        # the procedure reports, so the prose diff leaves it alone
+        block_ids=list(dict.fromkeys([*(b for s in steps for b in s.block_ids), *extra["blocks"]])),
     )
 
 

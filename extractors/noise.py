@@ -1,0 +1,60 @@
+"""What two texts must share to count as the same: the comparison key.
+
+Everything that normalises away is noise: NFKC, case, tatweel, Arabic diacritics, alef,
+yeh and teh-marbuta variants, Arabic-Indic digits, punctuation and quotes, whitespace and
+line reflow, and URL tracking parameters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, tatweel
+_LETTERS = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ئ": "ي",
+        "ة": "ه",
+        "ؤ": "و",
+        "ک": "ك",
+        "ی": "ي",
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+    }
+)
+_PUNCT = re.compile(r"[^\w\s]|_")
+_TRACKING = re.compile(
+    r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|mc_[ce]id|igshid|_ga|ref_?src)$", re.I
+)
+_URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+|\b\S+\.(?:ma|org|com|net|fr)/\S*", re.I)
+
+
+def strip_tracking(url: str) -> str:
+    """A URL without its tracking parameters (utm_*, fbclid, gclid …)."""
+    if "?" not in url:
+        return url
+    parts = urlsplit(url if "://" in url else "//" + url)
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    ]
+    clean = urlunsplit(parts._replace(query=urlencode(query)))
+    return clean if "://" in url else clean.removeprefix("//")
+
+
+def comparison_key(text: str) -> str:
+    """The text with every noise class normalised away."""
+    text = _URL_IN_TEXT.sub(lambda m: strip_tracking(m.group()), text)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _DIACRITICS.sub("", text).translate(_LETTERS)
+    return " ".join(_PUNCT.sub(" ", text).split())
+
+
+def numbers(text: str) -> list[str]:
+    """The numbers of a text, as digits, in order: what a rule change usually touches."""
+    return re.findall(r"\d+(?:[.,]\d+)*", unicodedata.normalize("NFKC", text).translate(_LETTERS))
