@@ -228,7 +228,12 @@ class ChangeSet(_Model):
     source_id: str
     from_version: str | None = Field(description="None for a source's first version.")
     to_version: str
-    technical_upgrade: bool = False
+    technical_upgrade: bool = Field(
+        default=False, description="Re-extracted with a new extractor: never an alert."
+    )
+    revert_of: str | None = Field(
+        default=None, description="The earlier version this one equals (a revert): no alert."
+    )
     changes: list[Change] = Field(default_factory=list)
 
 

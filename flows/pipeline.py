@@ -12,12 +12,14 @@ from datetime import UTC, datetime, time
 from hashlib import sha256
 from typing import Any, Literal
 
+from extractors import EXTRACTOR_VERSION
 from extractors.diff import diff
 from extractors.errors import ExtractionError
 from extractors.extract import extract, sniff_kind
-from extractors.models import Document
+from extractors.models import ChangeSet, Document
 from flows.fetch import FetchError, FetchResult, fetch
 from flows.registry import Registry, Source
+from flows.reports import atom_feed, changeset_markdown
 from flows.store import Store, StoreError
 
 STALE_AFTER_FAILURES = 3
@@ -33,6 +35,8 @@ class Outcome:
     versions: list[str] = field(default_factory=list)
     changes: int = 0
     error: str | None = None
+    upgraded: bool = False  # the latest version was re-extracted first (no alert)
+    reverts: int = 0  # new versions equal to an earlier one (no alert)
 
     @property
     def label(self) -> str:
@@ -67,8 +71,30 @@ def _record(
     store.put_snapshot(
         data, {"source_id": source.id, "captured_at": captured_at.isoformat(), **meta}
     )
-    kind = sniff_kind(data)
     content_type = str(meta.get("content_type") or "")
+    charset = content_type.partition("charset=")[2].split(";")[0].strip() or None
+    doc = extract_snapshot(data, source, captured_at, charset)
+    if latest is not None and latest.extractor.version != EXTRACTOR_VERSION:
+        latest = upgrade_version(store, source, latest)  # compare like with like
+        result.upgraded = True
+    changes = diff(latest, doc)
+    earlier = _earlier_version(store, source.id, digest)
+    if earlier is not None:
+        changes.revert_of = earlier
+        result.reverts += 1
+    store.publish(doc, changes, changeset_markdown(changes, source.title))
+    result.outcome = "new"
+    result.versions.append(doc.version)
+    result.changes += len(changes.changes)
+    return doc
+
+
+def extract_snapshot(
+    data: bytes, source: Source, captured_at: datetime, charset: str | None = None
+) -> Document:
+    """One snapshot of a source as a Document, by the kind its bytes show."""
+    kind = sniff_kind(data)
+    digest = sha256(data).hexdigest()
     doc = extract(
         data,
         kind=kind,
@@ -79,17 +105,33 @@ def _record(
         url=source.url,
         title=source.title,
         languages=source.languages,
-        charset=content_type.partition("charset=")[2].split(";")[0].strip() or None,
+        charset=charset,
         selectors=source.selectors.model_dump() if source.selectors else None,
     )
     if kind != source.kind:
         doc.quality.warnings.append(f"registry says {source.kind}, the snapshot is {kind}")
-    changes = diff(latest, doc)
-    store.publish(doc, changes)
-    result.outcome = "new"
-    result.versions.append(doc.version)
-    result.changes += len(changes.changes)
     return doc
+
+
+def upgrade_version(store: Store, source: Source, doc: Document) -> Document:
+    """Re-extract a stored version with this extractor: a technical upgrade, recorded
+    with its own ChangeSet (``technical_upgrade``), never an alert."""
+    data = store.read_snapshot(doc.source.sha256)
+    meta = store.read_json("snapshots", f"{doc.source.sha256}.json") or {}
+    content_type = str(meta.get("content_type") or "")
+    charset = content_type.partition("charset=")[2].split(";")[0].strip() or None
+    upgraded = extract_snapshot(data, source, doc.source.fetched_at, charset)
+    changes = diff(doc, upgraded)
+    changes.technical_upgrade = True
+    store.upgrade(upgraded, changes)
+    return upgraded
+
+
+def _earlier_version(store: Store, source_id: str, digest: str) -> str | None:
+    """A stored version with the same snapshot bytes: the new one reverts to it."""
+    return next(
+        (v for v in sorted(store.versions(source_id)) if v.endswith(f"-{digest[:12]}")), None
+    )
 
 
 def refresh_source(
@@ -182,6 +224,20 @@ def index_entry(store: Store, source: Source) -> dict[str, Any]:
     return entry
 
 
+def update_feeds(store: Store, titles: dict[str, str]) -> None:
+    """Write ``feed.atom`` (every source) and ``feeds/<source>.atom`` from the stored change
+    sets: substantive and editorial changes only, never technical upgrades or reverts."""
+    everything: list[tuple[str, ChangeSet]] = []
+    for source_id in store.sources():
+        own = [(source_id, cs) for cs in store.changesets(source_id)]
+        everything += own
+        title = f"dalil: {titles.get(source_id, source_id)}"
+        feed = atom_feed(own, title=title, feed_id=f"urn:dalil:{source_id}")
+        store.write_if_changed(feed.encode("utf-8"), "feeds", f"{source_id}.atom")
+    feed = atom_feed(everything, title="dalil: rule changes", feed_id="urn:dalil:all")
+    store.write_if_changed(feed.encode("utf-8"), "feed.atom")
+
+
 def run_refresh(
     store: Store,
     registry: Registry,
@@ -197,4 +253,5 @@ def run_refresh(
             refresh_source(store, registry, s, offline=offline, fetcher=fetcher) for s in sources
         ]
         store.update_index({s.id: index_entry(store, s) for s in sources})
+        update_feeds(store, {s.id: s.title for s in registry.sources})
     return outcomes

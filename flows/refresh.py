@@ -10,8 +10,9 @@ from prefect.futures import as_completed
 from prefect.tasks import exponential_backoff
 
 from flows.fetch import FetchError, fetch
-from flows.pipeline import Outcome, index_entry, refresh_source
+from flows.pipeline import Outcome, index_entry, refresh_source, update_feeds
 from flows.registry import DEFAULT_REGISTRY, Registry, Source, load_registry
+from flows.reports import changeset_markdown, table_rows
 from flows.store import Store, default_store_url
 from flows.summary import as_text, outcomes_table
 
@@ -82,6 +83,8 @@ def refresh(
             outcomes.append(outcome)
             logger.info("[%d/%d] %s: %s", done, len(chosen), outcome.source_id, outcome.label)
         st.update_index({s.id: index_entry(st, s) for s in chosen})
+        update_feeds(st, {s.id: s.title for s in reg.sources})
+        _artifacts(st, outcomes, {s.id: s.title for s in chosen})
     order = {s.id: i for i, s in enumerate(chosen)}
     outcomes.sort(key=lambda o: order[o.source_id])
     summary = [asdict(o) for o in outcomes]
@@ -90,6 +93,31 @@ def refresh(
         if o.error:
             logger.error("%s", o.error)
     return summary
+
+
+def _artifacts(store: Store, outcomes: list[Outcome], titles: dict[str, str]) -> None:
+    """The run's change sets as a Prefect markdown artifact and a table artifact."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    made = [
+        (o.source_id, cs)
+        for o in outcomes
+        for v in o.versions
+        if (cs := store.read_changes(o.source_id, v)) is not None
+    ]
+    parts = [changeset_markdown(cs, titles.get(source)) for source, cs in made]
+    create_markdown_artifact(
+        markdown="# dalil refresh\n\n" + ("\n".join(parts) or "No new version.\n"),
+        key="dalil-changes",
+        description="What this refresh recorded, source by source.",
+    )
+    rows = table_rows(made)
+    create_table_artifact(
+        table=rows
+        or [{"source": "—", "event": "no alert", "significance": "", "before → after": ""}],
+        key="dalil-change-table",
+        description="Substantive and editorial changes of this run.",
+    )
 
 
 def _outcome(future: Any, source: Source) -> Outcome:

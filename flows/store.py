@@ -117,8 +117,8 @@ class Store:
             ) from None
 
     def write_if_changed(self, obj: Any, *parts: str) -> bool:
-        """Write JSON unless the file already holds exactly these bytes."""
-        data = _dumps(obj)
+        """Write JSON (or bytes) unless the file already holds exactly these bytes."""
+        data = obj if isinstance(obj, bytes) else _dumps(obj)
         if self.read_bytes(*parts) == data:
             return False
         self.write_bytes(data, *parts)
@@ -166,17 +166,43 @@ class Store:
             if n.endswith(".json") and TMP_MARK not in n
         ]
 
-    def publish(self, doc: Document, changes: ChangeSet) -> str:
-        """Record a new version: the Document, its ChangeSet, then ``latest/`` last."""
+    def publish(self, doc: Document, changes: ChangeSet, markdown: str = "") -> str:
+        """Record a new version: the Document, its ChangeSet (and its Markdown summary),
+        then ``latest/`` last."""
         vid = doc.version
         self.write_bytes(_dumps(doc), "versions", doc.source.id, f"{vid}.json")
         self.write_bytes(_dumps(changes), "changes", doc.source.id, f"{vid}.json")
+        if markdown:
+            self.write_bytes(markdown.encode("utf-8"), "changes", doc.source.id, f"{vid}.md")
         self.write_bytes(_dumps(doc), "latest", f"{doc.source.id}.json")
         return vid
+
+    def upgrade(self, doc: Document, changes: ChangeSet) -> None:
+        """Replace a version by its re-extraction (a technical upgrade): the upgrade's
+        ChangeSet under ``upgrades/``, the Document, then ``latest/`` if it is the latest."""
+        vid, source = doc.version, doc.source.id
+        name = f"{vid}.{doc.extractor.version}.json"
+        self.write_bytes(_dumps(changes), "upgrades", source, name)
+        self.write_bytes(_dumps(doc), "versions", source, f"{vid}.json")
+        if self.latest_version(source) == vid:
+            self.write_bytes(_dumps(doc), "latest", f"{source}.json")
+
+    def read_version(self, source_id: str, vid: str) -> Document | None:
+        data = self.read_bytes("versions", source_id, f"{vid}.json")
+        return None if data is None else Document.model_validate_json(data)
 
     def read_changes(self, source_id: str, vid: str) -> ChangeSet | None:
         data = self.read_bytes("changes", source_id, f"{vid}.json")
         return None if data is None else ChangeSet.model_validate_json(data)
+
+    def changesets(self, source_id: str) -> list[ChangeSet]:
+        """Every ChangeSet of a source, oldest first."""
+        found = [self.read_changes(source_id, vid) for vid in sorted(self.versions(source_id))]
+        return [cs for cs in found if cs is not None]
+
+    def sources(self) -> list[str]:
+        """The sources that have versions in the store."""
+        return sorted(n for n in self.listdir("versions") if TMP_MARK not in n)
 
     # ---- state and index ---------------------------------------------------------------
     def state(self, source_id: str) -> SourceState:
@@ -215,7 +241,7 @@ class Store:
             latest = self.latest_version(source_id)
             for folder in ("versions", "changes"):
                 for name in self.listdir(folder, source_id):
-                    vid = name.removesuffix(".json")
+                    vid = name.split(".", 1)[0]  # <vid>.json, <vid>.md
                     if latest is None or vid > latest:
                         self.fs.rm_file(self.path(folder, source_id, name))
                         removed.append(f"{folder}/{source_id}/{name}")
