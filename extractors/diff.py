@@ -198,6 +198,9 @@ def _diff_steps(b: _Builder, old: Procedure, new: Procedure) -> None:
             )
     for before, after in pairs:
         old_text, new_text = _step_text(before), _step_text(after)
+        explained = any(i in b.explained for i in after.block_ids)
+        if explained and _only_numbers_or_urls(old_text, new_text):
+            continue  # the URL or figure change already says it
         if comparison_key(old_text) != comparison_key(new_text):
             b.add(
                 "step_changed",
@@ -424,7 +427,7 @@ def _diff_prose(b: _Builder, old: list[Block], new: list[Block]) -> None:
 
 def _only_numbers_or_urls(before: str, after: str) -> bool:
     def bare(text: str) -> str:
-        return re.sub(r"[0-9]+|\S+\.(?:ma|org|com|net|fr)\S*", "#", comparison_key(text))
+        return re.sub(r"[0-9]+", "#", comparison_key(_URLS.sub(" url ", text)))
 
     return bare(before) == bare(after)
 
@@ -433,7 +436,8 @@ def diff(old: Document | None, new: Document) -> ChangeSet:
     """The ChangeSet that takes ``old`` (None for a first version) to ``new``."""
     b = _Builder(new.source.id, old and old.version, new.version)
     if old is not None:
-        _diff_procedures(b, old.procedures, new.procedures)
+        # typed values first: a step or paragraph whose only change is one of them is then
+        # not reported a second time
         old_text = {x.id: comparison_key(x.text) for x in old.blocks}
         new_text = {x.id: comparison_key(x.text) for x in new.blocks}
         old_raw = {x.id: x.text for x in old.blocks}
@@ -441,6 +445,7 @@ def diff(old: Document | None, new: Document) -> ChangeSet:
         _diff_urls(b, old.urls, new.urls, old_raw, new_raw)
         _diff_addresses(b, old.addresses, new.addresses)
         _diff_figures(b, old.figures, new.figures, old_text, new_text)
+        _diff_procedures(b, old.procedures, new.procedures)
         in_old = {i for p in old.procedures for i in p.block_ids}
         in_new = {i for p in new.procedures for i in p.block_ids}
         _diff_prose(

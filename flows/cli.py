@@ -160,6 +160,114 @@ def schema(
     _write_json(json.dumps(schemas[model], ensure_ascii=False, indent=2))
 
 
+@app.command("diff")
+def diff_cmd(
+    old: Annotated[Path, typer.Argument(help="The earlier Document JSON.")],
+    new: Annotated[Path, typer.Argument(help="The later Document JSON.")],
+) -> None:
+    """Print the ChangeSet JSON that takes OLD to NEW."""
+    from extractors.diff import diff
+    from extractors.models import Document
+
+    docs = []
+    for path in (old, new):
+        try:
+            docs.append(Document.model_validate_json(path.read_bytes()))
+        except OSError as exc:
+            raise _fail(f"{path}: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            first = str(exc).splitlines()[0]
+            raise _fail(f"{path}: not a dalil Document: {first}") from None
+    _write_json(diff(docs[0], docs[1]).model_dump_json(indent=2))
+
+
+@app.command()
+def reextract(
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source id (repeatable).")
+    ] = None,
+    store: StoreOpt = None,
+    registry: RegistryOpt = DEFAULT_REGISTRY,
+) -> None:
+    """Rebuild the latest versions made by an older extractor from their stored snapshots,
+    as technical upgrades: no alert, and the next real change is diffed against them."""
+    from extractors import EXTRACTOR_VERSION
+    from flows.pipeline import upgrade_version
+
+    try:
+        reg = load_registry(registry)
+        chosen = reg.select(source)
+        st = Store(store or default_store_url())
+        with st.lock():
+            for src in chosen:
+                latest = st.latest(src.id)
+                if latest is None:
+                    err.print(f"{src.id}: no version yet", highlight=False)
+                elif latest.extractor.version == EXTRACTOR_VERSION:
+                    err.print(
+                        f"{src.id}: already extracted by {EXTRACTOR_VERSION}", highlight=False
+                    )
+                else:
+                    upgraded = upgrade_version(st, src, latest)
+                    err.print(
+                        f"{src.id}: {latest.version} re-extracted "
+                        f"({latest.extractor.version} → {upgraded.extractor.version}), "
+                        "technical upgrade, no alert",
+                        highlight=False,
+                    )
+    except StoreLockedError as exc:
+        raise _fail(str(exc), 1) from None
+    except (RegistryError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def changes(
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source id (repeatable).")
+    ] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option("--since", formats=["%Y-%m-%d"], help="Versions captured on or after."),
+    ] = None,
+    significance: Annotated[
+        list[str] | None,
+        typer.Option("--significance", help="substantive, editorial or noise (repeatable)."),
+    ] = None,
+    shape: Annotated[
+        bool | None,
+        typer.Option(
+            "--shape/--no-shape",
+            help="Shape Arabic for the terminal (default: on when stdout is a terminal "
+            "that does not lay out Arabic itself).",
+        ),
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Read the recorded changes in a terminal, newest version last."""
+    from flows.reports import change_lines, terminal_shapes_arabic, version_time
+
+    wanted = set(significance or ())
+    if wanted - {"substantive", "editorial", "noise"}:
+        raise _fail("--significance must be substantive, editorial or noise")
+    if shape is None:
+        shape = sys.stdout.isatty() and not terminal_shapes_arabic()
+    try:
+        st = Store(store or default_store_url())
+        ids = source or st.sources()
+        lines: list[str] = []
+        for source_id in ids:
+            for cs in st.changesets(source_id):
+                if since and version_time(cs.to_version) < since.replace(tzinfo=UTC):
+                    continue
+                kept = [c for c in cs.changes if not wanted or c.significance in wanted]
+                lines += change_lines(source_id, cs.model_copy(update={"changes": kept}), shape)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    sys.stdout.buffer.write(("\n".join(lines) + "\n" if lines else "").encode("utf-8"))
+    sys.stdout.flush()
+
+
 @app.command()
 def serve(
     prefect_file: Annotated[

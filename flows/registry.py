@@ -49,6 +49,8 @@ class Snapshot(BaseModel):
     date: date
     path: str
     kind: SourceKind | None = None
+    synthetic: bool = Field(default=False, description="Written for dalil, not captured.")
+    note: str | None = Field(default=None, description="What a synthetic snapshot changes.")
 
     @property
     def rendition(self) -> SourceKind:

@@ -57,7 +57,7 @@ def test_first_run_records_every_source_and_outputs_validate(corpus: Path, tmp_p
         jsonschema.validate(json.loads(latest.read_text(encoding="utf-8")), schema)
     index = json.loads((store / "index.json").read_text(encoding="utf-8"))
     leaflet = index["sources"]["cnops-amoe-leaflet"]
-    assert leaflet["status"] == "ok" and leaflet["versions"] == 1
+    assert leaflet["status"] == "ok" and leaflet["versions"] == 2  # the seed, then its history
     assert leaflet["counts"]["damaged_tokens"] > 100
     changes = json.loads(
         next((store / "changes" / "cnops-amoe-leaflet").glob("*.json")).read_text()
@@ -75,21 +75,21 @@ def test_second_run_reports_no_change_and_writes_nothing(corpus: Path, tmp_path:
 
 
 def test_history_is_recorded_oldest_first_and_diffed(corpus: Path, tmp_path: Path) -> None:
-    first = corpus.parent / "snapshots" / "consonews-amo-cnss" / "2025-09-01.html"
-    original = first.read_text(encoding="utf-8")
+    last = corpus.parent / "snapshots" / "consonews-amo-cnss" / "2025-10-20.html"
+    original = last.read_text(encoding="utf-8")
     second = original.replace("</article>", "<p>فقرة جديدة عن التسجيل.</p></article>")
-    third = second.replace("6,37%", "6,50%")
-    add_snapshot(corpus, "consonews-amo-cnss", "2025-11-01", third, ".html")
-    add_snapshot(corpus, "consonews-amo-cnss", "2025-10-01", second, ".html")
+    third = second.replace("6,50%", "6,75%")
+    add_snapshot(corpus, "consonews-amo-cnss", "2025-12-01", third, ".html")
+    add_snapshot(corpus, "consonews-amo-cnss", "2025-11-01", second, ".html")
     store = tmp_path / "store"
     outcome = next(o for o in refresh_all(corpus, store) if o.source_id == "consonews-amo-cnss")
-    assert outcome.outcome == "new" and len(outcome.versions) == 3
+    assert outcome.outcome == "new" and len(outcome.versions) == 4
     assert outcome.versions == sorted(outcome.versions)
     s = Store(store)
-    second, third = (s.read_changes("consonews-amo-cnss", v) for v in outcome.versions[1:])
+    second, third = (s.read_changes("consonews-amo-cnss", v) for v in outcome.versions[2:])
     assert [c.kind for c in second.changes] == ["text_added"]
     assert [(c.kind, c.significance) for c in third.changes] == [("figure_changed", "substantive")]
-    assert (third.changes[0].before, third.changes[0].after) == ("6,37%", "6,50%")
+    assert (third.changes[0].before, third.changes[0].after) == ("6,50%", "6,75%")
     assert s.latest("consonews-amo-cnss").version == outcome.versions[-1]
 
 
