@@ -37,6 +37,21 @@ def test_flow_records_the_corpus_then_reports_no_change(
         f"refresh {o['source_id']}" for o in first
     ), "one task per document"
 
+    # the run's change sets as artifacts: a markdown report and a table of the alerts
+    with get_client(sync_client=True) as client:
+        from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run.id]))
+        )
+    by_key = {a.key: a for a in artifacts}
+    assert by_key["dalil-changes"].type == "markdown"
+    assert "figure_changed" in by_key["dalil-changes"].data
+    table = json.loads(by_key["dalil-change-table"].data)
+    assert {"source": "consonews-amo-cnss", "event": "figure_changed"}.items() <= next(
+        row for row in table if row["source"] == "consonews-amo-cnss"
+    ).items()
+
     second = refresh(offline=True, store=str(store), registry=str(corpus))
     assert [o["outcome"] for o in second] == ["unchanged"] * SHIPPED
 
