@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -62,10 +65,13 @@ def fetch(
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_redirects: int = DEFAULT_MAX_REDIRECTS,
+    allow_private: bool = False,
 ) -> FetchResult:
     """GET ``url`` conditionally, with a timeout, a size cap and a redirect cap.
 
-    ``timeout`` bounds each network wait and the whole download. Raises FetchError.
+    ``timeout`` bounds each network wait and the whole download. A redirect to another
+    host on a private, loopback or link-local address is refused unless ``allow_private``
+    (a public page must not make dalil read an internal one). Raises FetchError.
     """
     headers = {
         "User-Agent": USER_AGENT,
@@ -83,10 +89,13 @@ def fetch(
                 follow_redirects=True,
                 max_redirects=max_redirects,
                 headers=headers,
+                event_hooks={"request": [] if allow_private else [_guard(url)]},
             ) as client,
             client.stream("GET", url) as response,
         ):
             return _read(url, response, max_bytes, deadline)
+    except _Refused as exc:
+        raise FetchError(url, str(exc), retryable=False) from None
     except httpx.TooManyRedirects:
         raise FetchError(url, f"more than {max_redirects} redirects", retryable=False) from None
     except httpx.TimeoutException as exc:
@@ -99,6 +108,38 @@ def fetch(
         ) from None
     except httpx.InvalidURL as exc:
         raise FetchError(url, f"invalid URL: {exc}", retryable=False) from None
+
+
+class _Refused(Exception):
+    """A redirect dalil will not follow."""
+
+
+def _private(host: str) -> bool:
+    """Whether a host name or address points into a private, loopback or local network."""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False  # the request itself will fail with a clear network error
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if address.is_private or address.is_loopback or address.is_link_local:
+            return True
+    return False
+
+
+def _guard(start: str):
+    """A request hook refusing redirects to private addresses on another host."""
+    origin = urlsplit(start).hostname
+
+    def check(request: httpx.Request) -> None:
+        host = request.url.host
+        if host != origin and _private(host):
+            raise _Refused(f"redirect to a private or loopback address refused: {request.url}")
+
+    return check
+
+
+_TEXTUAL = ("text/", "application/pdf", "application/xhtml", "application/xml")
 
 
 def _read(url: str, response: httpx.Response, max_bytes: int, deadline: float) -> FetchResult:
@@ -135,8 +176,19 @@ def _read(url: str, response: httpx.Response, max_bytes: int, deadline: float) -
     data = b"".join(chunks)
     if not data.strip():
         raise FetchError(url, "empty response body", retryable=True)
+    content_type = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type and not content_type.startswith(_TEXTUAL) and not _sniffable(data):
+        raise FetchError(
+            url, f"content type {content_type} is not a page or a PDF", retryable=False
+        )
     return FetchResult(
         **common,
         data=data,
         content_type=response.headers.get("content-type"),
     )
+
+
+def _sniffable(data: bytes) -> bool:
+    """Whether bytes are a PDF or an HTML page whatever the server said they are."""
+    head = data[:1024].lstrip().lower()
+    return head.startswith((b"%pdf", b"<!doctype html", b"<html")) or b"<body" in head

@@ -158,7 +158,12 @@ def refresh_source(
                     result, store, source, latest, snap.file.read_bytes(), captured_at, meta
                 )
         if source.url and not offline:
-            got = fetcher(source.url, etag=state.etag, last_modified=state.last_modified)
+            got = fetcher(
+                source.url,
+                etag=state.etag,
+                last_modified=state.last_modified,
+                allow_private=source.allow_private_redirects,
+            )
             if not got.not_modified:
                 meta = {
                     "origin": "live",

@@ -69,6 +69,9 @@ class Source(BaseModel):
     url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     selectors: Selectors | None = None
     synthetic: bool = Field(default=False, description="Made for tests, not captured from the web.")
+    allow_private_redirects: bool = Field(
+        default=False, description="Follow redirects to private or loopback addresses."
+    )
     snapshots: list[Snapshot] = Field(default_factory=list)
 
 

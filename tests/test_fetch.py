@@ -168,3 +168,95 @@ def test_offline_makes_no_request(httpserver: HTTPServer, tmp_path: Path) -> Non
     (outcome,) = run_refresh(Store(tmp_path / "store"), registry, registry.sources, offline=True)
     assert outcome.outcome == "new" and len(outcome.versions) == 1
     assert httpserver.log == []
+
+
+def test_slow_drip_body_hits_the_whole_download_deadline(httpserver: HTTPServer) -> None:
+    def drip():
+        for _ in range(20):
+            time.sleep(0.2)
+            yield b"<p>x</p>"
+
+    httpserver.expect_request("/drip").respond_with_response(Response(drip()))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"did not finish in time|timed out"):
+        fetch(httpserver.url_for("/drip"), timeout=1.0)
+    assert time.monotonic() - started < 3
+
+
+def test_5xx_then_recovery(httpserver: HTTPServer) -> None:
+    httpserver.expect_ordered_request("/page").respond_with_data("down", status=503)
+    httpserver.expect_ordered_request("/page").respond_with_data(PAGE, content_type="text/html")
+    with pytest.raises(FetchError) as info:
+        fetch(httpserver.url_for("/page"))
+    assert info.value.retryable
+    assert fetch(httpserver.url_for("/page")).data == PAGE.encode()
+
+
+def test_connection_reset_is_a_retryable_network_error() -> None:
+    import socket
+    import struct
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+
+    def reset() -> None:
+        conn, _ = server.accept()
+        conn.recv(1024)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()  # RST instead of an answer
+
+    threading.Thread(target=reset, daemon=True).start()
+    port = server.getsockname()[1]
+    with pytest.raises(FetchError, match="network error") as info:
+        fetch(f"http://127.0.0.1:{port}/page", timeout=5)
+    assert info.value.retryable
+    server.close()
+
+
+def test_redirect_to_a_loopback_host_is_refused_unless_allowed(httpserver: HTTPServer) -> None:
+    inside = httpserver.url_for("/inside")  # the same server under its other loopback name
+    swap = ("localhost", "127.0.0.1") if "localhost" in inside else ("127.0.0.1", "localhost")
+    target = inside.replace(*swap)
+    httpserver.expect_request("/out").respond_with_data(
+        "", status=302, headers={"Location": target}
+    )
+    httpserver.expect_request("/inside").respond_with_data("internal page")
+    with pytest.raises(FetchError, match="private or loopback address refused") as info:
+        fetch(httpserver.url_for("/out"))
+    assert not info.value.retryable
+    assert fetch(httpserver.url_for("/out"), allow_private=True).data == b"internal page"
+
+
+def test_redirect_to_a_private_network_is_refused(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/out").respond_with_data(
+        "", status=302, headers={"Location": "http://10.255.255.1/admin"}
+    )
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="private or loopback address refused"):
+        fetch(httpserver.url_for("/out"), timeout=5)
+    assert time.monotonic() - started < 2  # refused before any connection
+
+
+def test_gzip_bomb_is_cut_at_the_cap(httpserver: HTTPServer) -> None:
+    import gzip
+
+    bomb = gzip.compress(b"\0" * (20 * 1024 * 1024))
+    assert len(bomb) < 50_000
+    httpserver.expect_request("/bomb").respond_with_data(
+        bomb, headers={"Content-Encoding": "gzip"}, content_type="text/html"
+    )
+    with pytest.raises(FetchError, match="exceeds the 1048576-byte cap"):
+        fetch(httpserver.url_for("/bomb"), max_bytes=1024 * 1024)
+
+
+def test_wrong_content_type_is_a_clear_error(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/logo").respond_with_data(
+        b"\x89PNG\r\n\x1a\n" + b"\0" * 100, content_type="image/png"
+    )
+    with pytest.raises(FetchError, match="content type image/png is not a page or a PDF"):
+        fetch(httpserver.url_for("/logo"))
+    # a page served with a wrong type is still read: the bytes decide
+    httpserver.expect_request("/page").respond_with_data(PAGE, content_type="image/png")
+    assert fetch(httpserver.url_for("/page")).data == PAGE.encode()
