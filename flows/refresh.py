@@ -111,6 +111,7 @@ def _artifacts(store: Store, outcomes: list[Outcome], titles: dict[str, str]) ->
         key="dalil-changes",
         description="What this refresh recorded, source by source.",
     )
+    _emit_events(store, made)
     rows = table_rows(made)
     create_table_artifact(
         table=rows
@@ -118,6 +119,38 @@ def _artifacts(store: Store, outcomes: list[Outcome], titles: dict[str, str]) ->
         key="dalil-change-table",
         description="Substantive and editorial changes of this run.",
     )
+
+
+def _emit_events(store: Store, made: list[tuple[str, Any]]) -> None:
+    """A Prefect event ``dalil.change.detected`` per substantive change of a real change
+    set, for automations to notify on."""
+    from prefect.events import emit_event
+
+    from flows.reports import is_alert
+
+    for source, changeset in made:
+        if not is_alert(changeset):
+            continue
+        link = store.path("changes", source, f"{changeset.to_version}.md")
+        for change in changeset.changes:
+            if change.significance != "substantive":
+                continue
+            emit_event(
+                event="dalil.change.detected",
+                resource={
+                    "prefect.resource.id": f"dalil.source.{source}",
+                    "prefect.resource.name": source,
+                },
+                payload={
+                    "source": source,
+                    "version": changeset.to_version,
+                    "kind": change.kind,
+                    "summary": change.summary,
+                    "before": change.before,
+                    "after": change.after,
+                    "link": link,
+                },
+            )
 
 
 def _outcome(future: Any, source: Source) -> Outcome:

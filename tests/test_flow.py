@@ -52,8 +52,35 @@ def test_flow_records_the_corpus_then_reports_no_change(
         row for row in table if row["source"] == "consonews-amo-cnss"
     ).items()
 
+    # one dalil.change.detected event per substantive change, for automations
+    events = _events(prefect_api, "dalil.change.detected", expect=4)
+    assert {e["payload"]["kind"] for e in events} >= {
+        "step_added", "url_changed", "figure_changed", "address_changed"
+    }  # fmt: skip
+    assert all(e["resource"]["prefect.resource.id"].startswith("dalil.source.") for e in events)
+
     second = refresh(offline=True, store=str(store), registry=str(corpus))
     assert [o["outcome"] for o in second] == ["unchanged"] * SHIPPED
+
+
+def _events(api: str, name: str, expect: int, wait: float = 20.0) -> list[dict]:
+    """Events of one name from the Prefect API, waiting for the emitter to deliver them."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + wait
+    while True:
+        answer = httpx.post(
+            f"{api}/events/filter",
+            json={"filter": {"event": {"name": [name]}}, "limit": 50},
+            timeout=10,
+        )
+        answer.raise_for_status()
+        events = answer.json()["events"]
+        if len(events) >= expect or time.monotonic() > deadline:
+            return events
+        time.sleep(0.5)
 
 
 def _live_registry(tmp_path: Path, urls: dict[str, str]) -> Path:
