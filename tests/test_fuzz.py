@@ -1,0 +1,95 @@
+"""Bad input never crashes: random bytes, truncated and mutated PDFs and HTML, deeply
+nested markup, random text for the repair engine. Each ends in a Document or in an
+ExtractionError naming the source, within a bounded time."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from hashlib import sha256
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extractors.arabic import repair_text
+from extractors.errors import ExtractionError
+from extractors.extract import extract, sniff_kind
+from extractors.models import Document
+from tests.conftest import ROOT
+
+PDF = (ROOT / "tests" / "fixtures" / "pdf" / "leaflet-shaped.pdf").read_bytes()
+PAGE = (ROOT / "corpus" / "snapshots" / "consonews-amo-cnss" / "2025-09-01.html").read_bytes()
+LIMIT = 20.0  # seconds one document may take here, whatever it holds
+FUZZ = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+
+
+def outcome(data: bytes) -> Document | ExtractionError:
+    started = time.monotonic()
+    try:
+        result: Document | ExtractionError = extract(
+            data,
+            kind=sniff_kind(data),
+            source_id="fuzzed",
+            fetched_at=datetime(2025, 9, 1, tzinfo=UTC),
+            sha256=sha256(data).hexdigest(),
+            snapshot="x",
+        )
+    except ExtractionError as exc:
+        assert str(exc).startswith("fuzzed: ")
+        result = exc
+    assert time.monotonic() - started < LIMIT
+    return result
+
+
+@FUZZ
+@given(st.binary(max_size=4096))
+def test_random_bytes(data: bytes) -> None:
+    outcome(data)
+
+
+@FUZZ
+@given(st.integers(min_value=0, max_value=len(PDF)), st.binary(min_size=1, max_size=64))
+def test_truncated_and_mutated_pdfs(cut: int, junk: bytes) -> None:
+    outcome(PDF[:cut])
+    middle = len(PDF) // 2
+    outcome(PDF[:middle] + junk + PDF[middle + len(junk) :])
+
+
+@FUZZ
+@given(st.integers(min_value=0, max_value=len(PAGE)), st.binary(min_size=1, max_size=64))
+def test_truncated_and_mutated_html(cut: int, junk: bytes) -> None:
+    outcome(PAGE[:cut])
+    outcome(PAGE[: cut // 2] + junk + PAGE[cut // 2 :])
+
+
+@FUZZ
+@given(
+    st.recursive(
+        st.text(alphabet="نص عربي texte <>&;\"'", max_size=20),
+        lambda inner: st.builds(
+            lambda tag, body: f"<{tag}>{body}</{tag}>",
+            st.sampled_from(["div", "p", "ol", "li", "table", "tr", "td", "nav", "a", "script"]),
+            inner,
+        ),
+        max_leaves=60,
+    )
+)
+def test_random_markup(markup: str) -> None:
+    result = outcome(f"<!DOCTYPE html><html><body>{markup}</body></html>".encode())
+    if isinstance(result, Document):
+        assert all("<script" not in b.text for b in result.blocks)
+
+
+def test_ten_thousand_nested_elements_are_bounded() -> None:
+    deep = "<div>" * 10_000 + "نص" + "</div>" * 10_000
+    outcome(f"<html><body>{deep}</body></html>".encode())
+
+
+@FUZZ
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
+def test_repair_engine_on_random_text(text: str) -> None:
+    repaired = repair_text(text)
+    assert isinstance(repaired, str)
+    assert repaired.count("\n") == text.count("\n")
