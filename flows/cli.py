@@ -54,8 +54,23 @@ def refresh(
     ] = False,
     store: StoreOpt = None,
     registry: RegistryOpt = DEFAULT_REGISTRY,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Documents in parallel (processes when > 1)."),
+    ] = None,
+    task_runner: Annotated[
+        str | None,
+        typer.Option("--task-runner", help="threads, processes or dask (default: threads)."),
+    ] = None,
+    dask_address: Annotated[
+        str | None, typer.Option("--dask-address", help="A running Dask scheduler, tcp://…")
+    ] = None,
 ) -> None:
     """Acquire new snapshots, extract, compare with the previous version and publish."""
+    kind_of_runner = task_runner or ("dask" if dask_address else None)
+    kind_of_runner = kind_of_runner or ("processes" if workers and workers > 1 else "threads")
+    if kind_of_runner not in ("threads", "processes", "dask"):
+        raise _fail(f"--task-runner must be threads, processes or dask, not {task_runner!r}")
     try:
         reg = load_registry(registry)
         reg.select(source, kind)
@@ -64,9 +79,11 @@ def refresh(
         raise _fail(str(exc)) from None
     apply_prefect_defaults()
     from flows.refresh import refresh as refresh_flow
+    from flows.runners import make_task_runner
 
+    runner = make_task_runner(kind_of_runner, workers, dask_address)  # type: ignore[arg-type]
     try:
-        outcomes = refresh_flow(
+        outcomes = refresh_flow.with_options(task_runner=runner)(
             sources=source, kinds=kind, offline=offline, store=store, registry=str(registry)
         )
     except StoreLockedError as exc:

@@ -129,3 +129,19 @@ def test_fetch_is_retried_on_500_and_a_404_source_does_not_stop_the_others(
     index = json.loads((store / "index.json").read_text(encoding="utf-8"))
     assert index["sources"]["gone-page"]["status"] == "failing"
     assert index["sources"]["flaky-page"]["status"] == "ok"
+
+
+@pytest.mark.parametrize("runner", ["processes", "dask"])
+def test_the_corpus_on_two_worker_processes_and_on_a_local_dask_cluster(
+    prefect_api: str, corpus: Path, tmp_path: Path, runner: str
+) -> None:
+    from flows.runners import make_task_runner
+
+    store = tmp_path / "store"
+    flow = refresh.with_options(task_runner=make_task_runner(runner, workers=2))
+    first = flow(offline=True, store=str(store), registry=str(corpus))
+    assert [o["outcome"] for o in first] == ["new"] * SHIPPED
+    index = json.loads((store / "index.json").read_text(encoding="utf-8"))
+    assert all(entry["status"] == "ok" for entry in index["sources"].values())
+    second = flow(offline=True, store=str(store), registry=str(corpus))
+    assert [o["outcome"] for o in second] == ["unchanged"] * SHIPPED
