@@ -14,6 +14,7 @@ language, and keeps each block's entities and sentences.
 from __future__ import annotations
 
 import json
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -56,9 +57,18 @@ def _patterns() -> list[dict]:
     return patterns
 
 
-@cache
+_LOADING = threading.Lock()
+
+
 def pipeline(lang: str) -> Language:
-    """The pipeline for a language code (ar, fr, en; anything else gets a blank English)."""
+    """The pipeline for a language code (ar, fr, en; anything else gets a blank English),
+    loaded once per process even when several documents start at once in threads."""
+    with _LOADING:
+        return _load(lang)
+
+
+@cache
+def _load(lang: str) -> Language:
     if lang == "fr":
         nlp = spacy.load(_FRENCH_MODEL, exclude=["lemmatizer", "morphologizer", "parser"])
         nlp.add_pipe("sentencizer", first=True)

@@ -95,6 +95,9 @@ def refresh(
     return summary
 
 
+_ARTIFACT_SETS = 200  # change sets shown in one run's markdown artifact
+
+
 def _artifacts(store: Store, outcomes: list[Outcome], titles: dict[str, str]) -> None:
     """The run's change sets as a Prefect markdown artifact and a table artifact."""
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -105,7 +108,13 @@ def _artifacts(store: Store, outcomes: list[Outcome], titles: dict[str, str]) ->
         for v in o.versions
         if (cs := store.read_changes(o.source_id, v)) is not None
     ]
-    parts = [changeset_markdown(cs, titles.get(source)) for source, cs in made]
+    shown = [(source, cs) for source, cs in made if cs.changes][:_ARTIFACT_SETS]
+    parts = [changeset_markdown(cs, titles.get(source)) for source, cs in shown]
+    quiet = len(made) - len(shown)
+    if quiet:
+        parts.append(
+            f"{quiet} more new version(s) without changes or past the first {_ARTIFACT_SETS}.\n"
+        )
     create_markdown_artifact(
         markdown="# dalil refresh\n\n" + ("\n".join(parts) or "No new version.\n"),
         key="dalil-changes",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -57,7 +58,16 @@ class Lexicon:
         return sum(self.known(w) for w in words) / len(words) if words else 0.0
 
 
-@lru_cache(maxsize=1)
+_LOADING = threading.Lock()
+
+
 def default_lexicon() -> Lexicon:
-    """The process-wide Arabic lexicon (loaded once, about 1 s)."""
+    """The process-wide Arabic lexicon (loaded once, about 1 s, even when several
+    documents start at once in threads)."""
+    with _LOADING:
+        return _load_default()
+
+
+@lru_cache(maxsize=1)
+def _load_default() -> Lexicon:
     return Lexicon("ar")

@@ -1,0 +1,139 @@
+"""Scale benchmark: refreshes of a synthetic corpus of 1,000 documents (HTML, PDF, text;
+Arabic, French, English; ~10% damaged Arabic), each measurement in a new process.
+
+Baseline: the same full refresh in-process without Prefect (``flows.pipeline.run_refresh``).
+Measured against it: the refresh flow on threads (full, no change, 5% changed), its peak
+RSS, Prefect's share of the time, and the same full refresh on two worker processes and on
+a local Dask cluster of two workers; then a 250-document corpus for memory flatness.
+The Prefect API is a temporary local server started once for the whole benchmark.
+
+Usage: uv run python benchmarks/bench_scale.py [--documents 1000] [--small 250]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+mode, registry, store, runner = {mode!r}, {registry!r}, {store!r}, {runner!r}
+started = time.perf_counter()
+if mode == "pipeline":
+    from flows.pipeline import run_refresh
+    from flows.registry import load_registry
+    from flows.store import Store
+    reg = load_registry(registry)
+    outcomes = [o.outcome for o in run_refresh(Store(store), reg, reg.sources)]
+else:
+    from flows.refresh import refresh
+    from flows.runners import make_task_runner
+    flow = refresh.with_options(task_runner=make_task_runner(runner, workers={workers}))
+    outcomes = [o["outcome"] for o in flow(offline=True, store=store, registry=registry)]
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({{"seconds": seconds, "peak_mb": peak / 1024, "children_peak_mb": children / 1024,
+                  "new": outcomes.count("new"), "unchanged": outcomes.count("unchanged"),
+                  "failed": outcomes.count("failed")}}))
+"""
+
+
+def measure(mode: str, registry: Path, store: Path, runner: str = "threads", workers=None) -> dict:
+    code = CHILD.format(
+        root=str(ROOT),
+        mode=mode,
+        registry=str(registry),
+        store=str(store),
+        runner=runner,
+        workers=workers,
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{mode}/{runner} failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"  {mode:8} {runner:9} {result}", flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--small", type=int, default=250)
+    args = parser.parse_args()
+    from synthetic_corpus import build, change
+
+    work = Path(tempfile.mkdtemp(prefix="dalil-scale-"))
+    os.environ.update(
+        {
+            "PREFECT_HOME": str(work / "prefect-home"),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+            "PREFECT_LOGGING_LEVEL": "WARNING",
+        }
+    )
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    started = time.perf_counter()
+    big = build(work / "big", args.documents)
+    small = build(work / "small", args.small)
+    print(f"corpora built in {time.perf_counter() - started:.0f} s", flush=True)
+    with prefect_test_harness(server_startup_timeout=180):
+        os.environ["PREFECT_API_URL"] = PREFECT_API_URL.value()
+        base = measure("pipeline", big, work / "store-baseline")
+        full = measure("flow", big, work / "store-threads")
+        again = measure("flow", big, work / "store-threads")
+        changed = change(work / "big", 0.05)
+        partial = measure("flow", big, work / "store-threads")
+        shutil.rmtree(work / "big")
+        big = build(work / "big", args.documents)  # the same corpus, before the 5% change
+        procs = measure("flow", big, work / "store-processes", "processes", 2)
+        dask = measure("flow", big, work / "store-dask", "dask", 2)
+        smaller = measure("flow", small, work / "store-small")
+    n = args.documents
+    rows = [
+        ("full refresh, in-process, no Prefect (baseline)", base),
+        ("full refresh, flow on threads", full),
+        ("re-run, nothing changed", again),
+        (f"re-run, {changed} documents (5%) changed", partial),
+        ("full refresh, flow on 2 worker processes", procs),
+        ("full refresh, flow on a local Dask cluster (2 workers)", dask),
+        (f"full refresh, flow on threads, {args.small} documents", smaller),
+    ]
+    print()
+    print(f"{n} documents; Prefect API: a temporary local server, started once.")
+    print("| measurement | seconds | vs baseline | peak RSS (MB) | children peak (MB) |")
+    print("|---|---:|---:|---:|---:|")
+    for name, r in rows:
+        ratio = r["seconds"] / base["seconds"]
+        print(
+            f"| {name} | {r['seconds']:.1f} | {ratio:.2f}× | {r['peak_mb']:.0f} | "
+            f"{r['children_peak_mb']:.0f} |"
+        )
+    share = (full["seconds"] - base["seconds"]) / full["seconds"]
+    print()
+    print(f"no-change re-run: {again['seconds'] / full['seconds']:.1%} of the full run")
+    print(f"5% re-run: {partial['seconds'] / full['seconds']:.1%} of the full run")
+    print(f"Prefect's share of the full run on threads: {share:.1%}")
+    print(f"peak RSS {n} vs {args.small} documents: {full['peak_mb'] / smaller['peak_mb']:.2f}×")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
