@@ -183,7 +183,7 @@ def refresh_source(
     try:
         store.save_state(state)
     except StoreError as exc:
-        result.outcome, result.error = "failed", str(exc)
+        result.outcome, result.error = "failed", _reason(source, exc)
     return result
 
 
@@ -229,6 +229,21 @@ def index_entry(store: Store, source: Source) -> dict[str, Any]:
     return entry
 
 
+def needs_work(
+    entry: dict[str, Any] | None, registry: Registry, source: Source, offline: bool
+) -> bool:
+    """Whether a source can have anything new: a live URL to ask, a captured snapshot
+    newer than its latest version, or no healthy version yet. ``entry`` is the source's
+    ``index.json`` entry, so an unchanged source costs no task and no file read."""
+    if source.url and not offline:
+        return True  # only the server can say (a conditional GET)
+    if not entry or entry.get("status") != "ok" or not entry.get("updated_at"):
+        return True
+    latest = datetime.fromisoformat(entry["updated_at"])
+    newest = max((s.date for s in registry.snapshots(source)), default=None)
+    return newest is not None and datetime.combine(newest, time(), UTC) > latest
+
+
 def update_feeds(store: Store, titles: dict[str, str]) -> None:
     """Write ``feed.atom`` (every source) and ``feeds/<source>.atom`` from the stored change
     sets: substantive and editorial changes only, never technical upgrades or reverts."""
@@ -254,9 +269,28 @@ def run_refresh(
     """Refresh sources one after another without Prefect, holding the store's lock."""
     with store.lock():
         store.repair()
-        outcomes = [
-            refresh_source(store, registry, s, offline=offline, fetcher=fetcher) for s in sources
-        ]
-        store.update_index({s.id: index_entry(store, s) for s in sources})
-        update_feeds(store, {s.id: s.title for s in registry.sources})
+        entries = store.index()["sources"]
+        outcomes = []
+        for s in sources:
+            if needs_work(entries.get(s.id), registry, s, offline):
+                outcomes.append(
+                    refresh_source(store, registry, s, offline=offline, fetcher=fetcher)
+                )
+            else:
+                outcomes.append(Outcome(s.id, "unchanged"))
+        finish_run(store, registry, sources, outcomes)
     return outcomes
+
+
+def finish_run(
+    store: Store, registry: Registry, sources: list[Source], outcomes: list[Outcome]
+) -> None:
+    """After a run: the index entries of the sources that were worked on, and the feeds
+    when something new was recorded (or they are missing)."""
+    worked = {o.source_id for o in outcomes if o.outcome != "unchanged" or o.upgraded}
+    entries = store.index()["sources"]
+    store.update_index(
+        {s.id: index_entry(store, s) for s in sources if s.id in worked or s.id not in entries}
+    )
+    if any(o.versions for o in outcomes) or not store.exists("feed.atom"):
+        update_feeds(store, {s.id: s.title for s in registry.sources})

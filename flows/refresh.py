@@ -10,7 +10,7 @@ from prefect.futures import as_completed
 from prefect.tasks import exponential_backoff
 
 from flows.fetch import FetchError, fetch
-from flows.pipeline import Outcome, index_entry, refresh_source, update_feeds
+from flows.pipeline import Outcome, finish_run, needs_work, refresh_source
 from flows.registry import DEFAULT_REGISTRY, Registry, Source, load_registry
 from flows.reports import changeset_markdown, table_rows
 from flows.store import Store, default_store_url
@@ -74,16 +74,20 @@ def refresh(
     with st.lock():
         if removed := st.repair():
             logger.warning("repaired the store: removed %d partial file(s)", len(removed))
+        entries = st.index()["sources"]
+        pending = [s for s in chosen if needs_work(entries.get(s.id), reg, s, offline)]
+        outcomes += [Outcome(s.id, "unchanged") for s in chosen if s not in pending]
+        if len(pending) < len(chosen):
+            logger.info("%d source(s) unchanged since their latest version", len(outcomes))
         futures = {
             refresh_source_task.submit(st.url, reg, s, offline, fetch_retries, retry_delay): s
-            for s in chosen
+            for s in pending
         }
         for done, future in enumerate(as_completed(list(futures)), start=1):
             outcome = _outcome(future, futures[future])
             outcomes.append(outcome)
-            logger.info("[%d/%d] %s: %s", done, len(chosen), outcome.source_id, outcome.label)
-        st.update_index({s.id: index_entry(st, s) for s in chosen})
-        update_feeds(st, {s.id: s.title for s in reg.sources})
+            logger.info("[%d/%d] %s: %s", done, len(pending), outcome.source_id, outcome.label)
+        finish_run(st, reg, chosen, outcomes)
         _artifacts(st, outcomes, {s.id: s.title for s in chosen})
     order = {s.id: i for i, s in enumerate(chosen)}
     outcomes.sort(key=lambda o: order[o.source_id])

@@ -168,3 +168,32 @@ def test_latest_documents_round_trip(corpus: Path, tmp_path: Path) -> None:
     for path in (store / "latest").glob("*.json"):
         doc = Document.model_validate_json(path.read_bytes())
         assert json.loads(doc.model_dump_json()) == json.loads(path.read_bytes())
+
+
+def test_disk_full_mid_refresh_is_a_clear_error_and_leaves_nothing_half_written(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    total, expected = writes_in_a_clean_run(corpus, tmp_path)
+    real_open = open
+    count = 0
+
+    def full_disk(path, mode="r", *args, **kwargs):
+        nonlocal count
+        if "w" in mode and store_module.TMP_MARK in str(path):
+            count += 1
+            if total // 2 <= count < total // 2 + 3:  # full for a while, half way through
+                raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(store_module, "open", full_disk, raising=False)
+    store = tmp_path / "full"
+    outcomes = refresh_all(corpus, store)
+    failed = [o for o in outcomes if o.outcome == "failed"]
+    assert failed and all("No space left on device" in o.error for o in failed)
+    assert all(o.error.startswith(f"{o.source_id}: ") for o in failed), [o.error for o in failed]
+    assert not [p for p in store.rglob("*") if store_module.TMP_MARK in p.name]
+    monkeypatch.undo()  # space again: the next run ends in the store a clean run makes
+    refresh_all(corpus, store)
+    assert {k: v for k, (v, _) in files(store).items()} == expected
