@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.tasks import exponential_backoff
 
@@ -35,7 +36,9 @@ fetch_task = task(
 )
 
 
-@task(name="refresh-source", task_run_name="refresh {source.id}")
+# NO_CACHE: a refresh must run each time, and hashing its inputs per task costs time and
+# memory that grow with the corpus
+@task(name="refresh-source", task_run_name="refresh {source.id}", cache_policy=NO_CACHE)
 def refresh_source_task(
     store_url: str,
     registry: Registry,
@@ -80,7 +83,10 @@ def refresh(
         if len(pending) < len(chosen):
             logger.info("%d source(s) unchanged since their latest version", len(outcomes))
         futures = {
-            refresh_source_task.submit(st.url, reg, s, offline, fetch_retries, retry_delay): s
+            # each task gets the registry of its own source only: its inputs stay small
+            refresh_source_task.submit(
+                st.url, reg.only(s), s, offline, fetch_retries, retry_delay
+            ): s
             for s in pending
         }
         for done, future in enumerate(as_completed(list(futures)), start=1):

@@ -94,6 +94,10 @@ class Registry(BaseModel):
                 return source
         raise KeyError(source_id)
 
+    def only(self, source: Source) -> Registry:
+        """The same registry file, reduced to one source (a small task input)."""
+        return Registry(path=self.path, sources=[source])
+
     def select(self, ids: list[str] | None = None, kinds: list[str] | None = None) -> list[Source]:
         """The sources named by ``ids`` (all when empty), filtered by ``kinds``."""
         unknown = sorted(set(ids or ()) - {s.id for s in self.sources})
