@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from .gazetteer import find_cities
 from .models import Address, Block
+from .normalize import ASCII_DIGITS
 
 _STREET_AR = r"شارع|شارعي|زنقة|طريق|حي|تجزئة|إقامة|اقامة|عمارة|زاوية|كلم|ساحة|درب|مجموعة"
 _STREET_FR = (
@@ -37,7 +38,6 @@ _POSTAL = re.compile(r"(?<![\d.,/])(?:(?P<five>[1-9]\d{4})|(?P<a>\d{3}) (?P<b>\d
 _DISTRICT = re.compile(r"(?:الحي|مدينة|cité|quartier)(?!\w)", re.I)
 _HOUSE = re.compile(r"^(?:N°\s*)?[\w/]*\d[\w/]*\s+", re.I)  # "12 ", "S/11 ", "N° 5 "
 _MAX_PARTS = 8
-_ASCII = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _PARTS = re.compile(r"\s*[،,;|]\s*|\s+[-–]\s*|(?<=[\u0600-\u06ff])-\s*")
 
 
@@ -114,8 +114,8 @@ def _fields(text: str, record: _Record, places: Iterable[str] = ()) -> dict[str,
     return {
         "street": street,
         "district": district,
-        "po_box": record.po_box.translate(_ASCII) if record.po_box else None,
-        "postal_code": postal.translate(_ASCII) if postal else None,
+        "po_box": record.po_box.translate(ASCII_DIGITS) if record.po_box else None,
+        "postal_code": postal.translate(ASCII_DIGITS) if postal else None,
         "city": city,
     }
 

@@ -34,11 +34,11 @@ from .models import (
     WordOp,
 )
 from .noise import comparison_key, numbers, strip_tracking
+from .urls import URL_PATTERN
 
 __all__ = ["comparison_key", "diff", "word_diff"]
 
 _PAIR_RATIO = 0.5
-_URLS = re.compile(r"\S+\.(?:ma|org|com|net|fr|gov|edu|info|int|io|eu)\b\S*", re.I)
 _FUNCTION_WORDS = (
     "the and for with your you are this that from into une des les pour avec vous dans "
     "sur par est aux son ses من في على إلى الى عن مع أو او التي الذي هذا هذه ذلك كل قد تم يتم"
@@ -291,7 +291,7 @@ def _diff_urls(
 ) -> None:
     def around(url: Url, blocks: dict[str, str]) -> str:
         """The URL's block text with every URL masked: where the URL sits."""
-        return _URLS.sub("#", blocks.get(url.block_id or "", "")) or "\0"
+        return URL_PATTERN.sub("#", blocks.get(url.block_id or "", "")) or "\0"
 
     before = {_url_key(u): u for u in old if not u.furniture}
     after = {_url_key(u): u for u in new if not u.furniture}
@@ -427,7 +427,7 @@ def _diff_prose(b: _Builder, old: list[Block], new: list[Block]) -> None:
 
 def _only_numbers_or_urls(before: str, after: str) -> bool:
     def bare(text: str) -> str:
-        return re.sub(r"[0-9]+", "#", comparison_key(_URLS.sub(" url ", text)))
+        return re.sub(r"[0-9]+", "#", comparison_key(URL_PATTERN.sub(" url ", text)))
 
     return bare(before) == bare(after)
 

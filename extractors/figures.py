@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 
 from .models import Block, Figure
+from .normalize import ASCII_DIGITS
 
 _ANY_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789,.")
+_SEPARATORS = str.maketrans("٫٬", ",.")  # the Arabic decimal and thousands marks
 # grouped thousands (1.164, 300.000, 1 164, 527,000) or a plain number with decimals
 _NUM = r"(?<![\d.,])(?:\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 _SCALES = {
@@ -104,7 +105,8 @@ _DATES = [
 
 def parse_number(text: str, lang: str | None = None) -> float | None:
     """Read one number written with Moroccan, French or English separators."""
-    raw = text.translate(_DIGITS).replace("\u00a0", " ").replace("\u202f", " ")
+    raw = text.translate(ASCII_DIGITS).translate(_SEPARATORS)
+    raw = raw.replace("\u00a0", " ").replace("\u202f", " ")
     raw = raw.replace(" ", "")
     if not raw or not raw[0].isdigit():
         return None
@@ -178,7 +180,7 @@ def text_figures(text: str, lang: str | None = None, block_id: str | None = None
     """Every figure in one text, in reading order."""
     if not _ANY_DIGIT.search(text):
         return []  # every figure has a digit: most blocks stop here
-    text = text.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789"))
+    text = text.translate(ASCII_DIGITS)
     found: list[tuple[int, Figure]] = []
     taken = _Taken()
 

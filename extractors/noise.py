@@ -11,6 +11,9 @@ import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from .normalize import ASCII_DIGITS
+from .urls import URL_PATTERN
+
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, tatweel
 _LETTERS = str.maketrans(
     {
@@ -24,15 +27,12 @@ _LETTERS = str.maketrans(
         "ؤ": "و",
         "ک": "ك",
         "ی": "ي",
-        **{chr(0x0660 + i): str(i) for i in range(10)},
-        **{chr(0x06F0 + i): str(i) for i in range(10)},
     }
 )
 _PUNCT = re.compile(r"[^\w\s]|_")
 _TRACKING = re.compile(
     r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|mc_[ce]id|igshid|_ga|ref_?src)$", re.I
 )
-_URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+|\b\S+\.(?:ma|org|com|net|fr)/\S*", re.I)
 
 
 def strip_tracking(url: str) -> str:
@@ -49,12 +49,13 @@ def strip_tracking(url: str) -> str:
 
 def comparison_key(text: str) -> str:
     """The text with every noise class normalised away."""
-    text = _URL_IN_TEXT.sub(lambda m: strip_tracking(m.group()), text)
+    text = URL_PATTERN.sub(lambda m: strip_tracking(m.group()), text)
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = _DIACRITICS.sub("", text).translate(_LETTERS)
+    text = _DIACRITICS.sub("", text).translate(_LETTERS).translate(ASCII_DIGITS)
     return " ".join(_PUNCT.sub(" ", text).split())
 
 
 def numbers(text: str) -> list[str]:
     """The numbers of a text, as digits, in order: what a rule change usually touches."""
-    return re.findall(r"\d+(?:[.,]\d+)*", unicodedata.normalize("NFKC", text).translate(_LETTERS))
+    text = unicodedata.normalize("NFKC", text).translate(_LETTERS).translate(ASCII_DIGITS)
+    return re.findall(r"\d+(?:[.,]\d+)*", text)

@@ -7,6 +7,8 @@ import unicodedata
 
 TATWEEL = "\u0640"
 _SPACES = re.compile(r"\s+")
+# Arabic-Indic and Eastern Arabic-Indic digits as ASCII digits
+ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 def normalize_text(raw: str) -> str:

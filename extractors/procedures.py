@@ -23,7 +23,8 @@ from hashlib import sha1
 
 from .gazetteer import gazetteer
 from .models import Block, Channel, Procedure, Step
-from .normalize import normalize_text
+from .normalize import ASCII_DIGITS, TATWEEL, normalize_text
+from .text import reads_as_heading
 
 _AR_ORDINALS = {
     "الأولى": 1, "الاولى": 1, "الأول": 1, "الاول": 1, "أولى": 1,
@@ -43,15 +44,13 @@ _FR_ORDINALS = {
 }  # fmt: skip
 _EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
                 "final": 99, "last": 99}  # fmt: skip
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUM = r"[0-9\u0660-\u0669\u06f0-\u06f9]{1,2}"
 _SEP = r"\s*(?:[:：.\-–—)]\s*|\s+|$)"
-_TATWEEL = "\u0640"
 
 _MARKERS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], int | None]]] = [
     (
         re.compile(rf"^(?:ال)?(?:خطوة|مرحلة)\s+(?:رقم\s*)?(?P<n>{_NUM}){_SEP}"),
-        lambda m: int(m["n"].translate(_DIGITS)),
+        lambda m: int(m["n"].translate(ASCII_DIGITS)),
     ),
     (
         re.compile(rf"^(?:ال)?(?:خطوة|مرحلة)\s+(?P<w>{'|'.join(_AR_ORDINALS)}){_SEP}"),
@@ -63,7 +62,7 @@ _MARKERS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], int | None]]] = 
     ),
     (
         re.compile(rf"^(?:[ée]tape|step|phase)\s*(?:n°\s*)?(?P<n>{_NUM}){_SEP}", re.I),
-        lambda m: int(m["n"].translate(_DIGITS)),
+        lambda m: int(m["n"].translate(ASCII_DIGITS)),
     ),
     (
         re.compile(rf"^(?P<w>{'|'.join(_FR_ORDINALS)})\s+[ée]tape{_SEP}", re.I),
@@ -75,7 +74,7 @@ _MARKERS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], int | None]]] = 
     ),
     (  # a numbered paragraph: "1)", "1.", "١-", "(1)"
         re.compile(rf"^\(?(?P<n>{_NUM})\s?[).\-–]\s+(?=\S)"),
-        lambda m: int(m["n"].translate(_DIGITS)),
+        lambda m: int(m["n"].translate(ASCII_DIGITS)),
     ),
 ]
 _NUMBERED_PARAGRAPH = _MARKERS[-1][0]
@@ -120,7 +119,6 @@ _OFFICE = re.compile(
     re.I,
 )
 _LEAD_MAX_WORDS = 10
-_CLOSING = tuple(".!?؟;؛,،…")
 
 
 @dataclass
@@ -145,12 +143,12 @@ class _Unit:
 class _Found:
     title: str
     title_index: int | None
-    steps: list[tuple[_Unit, list[_Unit]]] = field(default_factory=list)
+    steps: list[tuple[_Unit, list[_Unit]]] = field(default_factory=list)  # a Run
 
 
 def _marker(text: str) -> tuple[int, str, bool] | None:
     """(number, text after the marker, whether it is a named step marker)."""
-    text = text.replace(_TATWEEL, "")
+    text = text.replace(TATWEEL, "")
     for pattern, number in _MARKERS:
         if match := pattern.match(text):
             rest = text[match.end() :].strip()
@@ -167,7 +165,7 @@ def _units(blocks: Sequence[Block]) -> list[_Unit]:
         unit = _Unit(len(units), block, text, rank=9)
         found = _marker(text)
         if block.type == "list_item" and block.number:
-            unit.number, unit.numbered = int(block.number.translate(_DIGITS)), True
+            unit.number, unit.numbered = int(block.number.translate(ASCII_DIGITS)), True
             if found and found[2]:  # "1. الخطوة الأولى: …"
                 unit.number, unit.text, unit.marker = found[0], found[1], True
         elif block.type == "list_item":
@@ -219,8 +217,7 @@ def _mark_sections(units: list[_Unit]) -> None:
     for i, unit in enumerate(units):
         if not unit.numbered or unit.marker:
             continue
-        short = len(unit.text.split()) <= 12 and not unit.text.rstrip("?؟").endswith(_CLOSING)
-        if i not in runs and short:
+        if i not in runs and reads_as_heading(unit.text):
             unit.rank, unit.numbered, unit.number = 2, False, None
         elif unit.block.type == "heading":
             unit.rank = 9  # a numbered heading inside a run reads as an item
@@ -251,24 +248,40 @@ def _content(units: list[_Unit], start: int, stop: Callable[[_Unit], bool]) -> l
     return out
 
 
+Run = list[tuple[_Unit, list[_Unit]]]
+
+
+def _run(
+    units: list[_Unit],
+    start: int,
+    is_step: Callable[[_Unit, int], bool],
+    ends_content: Callable[[_Unit], bool],
+    keeps: Callable[[_Unit], bool] = lambda u: True,
+) -> tuple[Run, int]:
+    """Consecutive steps from ``start`` (``is_step`` given the number expected next), each
+    with the content that follows it; returns them and the index after the run."""
+    run: Run = []
+    i, expected = start, units[start].number or 0
+    while i < len(units) and is_step(units[i], expected):
+        body = [u for u in _content(units, i + 1, ends_content) if keeps(u)]
+        run.append((units[i], body))
+        i += 1 + len(body)
+        expected += 1
+    return run, i
+
+
 def _marker_procedures(units: list[_Unit], taken: set[int]) -> list[_Found]:
     found: list[_Found] = []
     i = 0
     while i < len(units):
-        unit = units[i]
-        if not unit.marker or i in taken:
+        if not units[i].marker or i in taken:
             i += 1
             continue
         title, at = _title_before(units, i)
-        proc = _Found(title, at)
-        expected = unit.number
-        while i < len(units) and units[i].marker and units[i].number in (expected, 99):
-            body = _content(units, i + 1, lambda u: u.marker)
-            proc.steps.append((units[i], body))
-            taken.update(range(i, i + 1 + len(body)))
-            i += 1 + len(body)
-            expected += 1
-        found.append(proc)
+        run, end = _run(units, i, lambda u, n: u.marker and u.number in (n, 99), lambda u: u.marker)
+        taken.update(range(i, end))
+        found.append(_Found(title, at, run))
+        i = end
     return found
 
 
@@ -280,25 +293,20 @@ def _numbered_procedures(units: list[_Unit], taken: set[int]) -> list[_Found]:
         if not unit.numbered or i in taken:
             i += 1
             continue
-        run: list[tuple[_Unit, list[_Unit]]] = []
-        j, expected, depth = i, unit.number, _depth(unit)
-        while (
-            j < len(units)
-            and units[j].numbered
-            and units[j].number == expected
-            and _depth(units[j]) == depth
-        ):
-            body = _content(units, j + 1, lambda u, d=depth: u.numbered and _depth(u) <= d)
-            body = [u for u in body if u.bullet or _depth(u) > depth]
-            run.append((units[j], body))
-            j += 1 + len(body)
-            expected += 1
+        depth = _depth(unit)
+        run, end = _run(
+            units,
+            i,
+            lambda u, n, d=depth: u.numbered and u.number == n and _depth(u) == d,
+            lambda u, d=depth: u.numbered and _depth(u) <= d,
+            lambda u, d=depth: u.bullet or _depth(u) > d,
+        )
         title, at = _title_before(units, i)
         intro = units[i - 1].text if i and not units[i - 1].is_heading else ""
         if len(run) >= 2 and (_STEP_CUE.search(title) or _FOLLOWING_STEPS.search(intro)):
             found.append(_Found(title, at, run))
-            taken.update(range(i, j))
-        i = max(j, i + 1)
+            taken.update(range(i, end))
+        i = max(end, i + 1)
     return found
 
 

@@ -80,6 +80,12 @@ def block_text(raw: str) -> str:
     return normalize_text(marker["body"] if marker else raw)
 
 
+def reads_as_heading(text: str) -> bool:
+    """Short, without closing punctuation other than a question mark ("What if my card
+    is lost?" stands as a heading too)."""
+    return len(text.split()) <= _HEADING_MAX_WORDS and not text.rstrip("?؟").endswith(_CLOSING)
+
+
 def _classify(raw: str, norm: str, alone: bool) -> tuple[BlockType, str, dict[str, Any]]:
     """Block type, text without its list marker, and type-specific fields."""
     if marker := list_marker(raw):
@@ -87,12 +93,7 @@ def _classify(raw: str, norm: str, alone: bool) -> tuple[BlockType, str, dict[st
         if "number" in marker.groupdict():
             extra["number"] = marker["number"]
         return "list_item", block_text(raw), extra
-    # a question stands as a heading too ("What if my card is lost?")
-    if (
-        alone
-        and len(norm.split()) <= _HEADING_MAX_WORDS
-        and not norm.rstrip("?؟").endswith(_CLOSING)
-    ):
+    if alone and reads_as_heading(norm):
         return "heading", norm, {"level": 2}
     return "paragraph", norm, {}
 

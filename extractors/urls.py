@@ -27,6 +27,7 @@ _URL = re.compile(
     r"|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?/[^\s<>\"'()]*",
     re.I,
 )
+URL_PATTERN = _URL  # what counts as a URL in text, for every module that looks for one
 _BARE_SCHEME = re.compile(r"https?://$", re.I)
 _OPEN_END = re.compile(r"(?:[/.\-_?=&]|://)$")
 _PIECE = re.compile(r"[a-z0-9][A-Za-z0-9/.\-_?=&%#~+:]*")

@@ -71,9 +71,7 @@ def _record(
     store.put_snapshot(
         data, {"source_id": source.id, "captured_at": captured_at.isoformat(), **meta}
     )
-    content_type = str(meta.get("content_type") or "")
-    charset = content_type.partition("charset=")[2].split(";")[0].strip() or None
-    doc = extract_snapshot(data, source, captured_at, charset)
+    doc = extract_snapshot(data, digest, source, captured_at, meta)
     if latest is not None and latest.extractor.version != EXTRACTOR_VERSION:
         latest = upgrade_version(store, source, latest)  # compare like with like
         result.upgraded = True
@@ -90,11 +88,13 @@ def _record(
 
 
 def extract_snapshot(
-    data: bytes, source: Source, captured_at: datetime, charset: str | None = None
+    data: bytes, digest: str, source: Source, captured_at: datetime, meta: dict[str, Any]
 ) -> Document:
-    """One snapshot of a source as a Document, by the kind its bytes show."""
+    """One snapshot of a source as a Document, by the kind its bytes show; the charset
+    comes from the Content-Type its fetch recorded in ``meta``."""
     kind = sniff_kind(data)
-    digest = sha256(data).hexdigest()
+    content_type = str(meta.get("content_type") or "")
+    charset = content_type.partition("charset=")[2].split(";")[0].strip() or None
     doc = extract(
         data,
         kind=kind,
@@ -116,11 +116,10 @@ def extract_snapshot(
 def upgrade_version(store: Store, source: Source, doc: Document) -> Document:
     """Re-extract a stored version with this extractor: a technical upgrade, recorded
     with its own ChangeSet (``technical_upgrade``), never an alert."""
-    data = store.read_snapshot(doc.source.sha256)
-    meta = store.read_json("snapshots", f"{doc.source.sha256}.json") or {}
-    content_type = str(meta.get("content_type") or "")
-    charset = content_type.partition("charset=")[2].split(";")[0].strip() or None
-    upgraded = extract_snapshot(data, source, doc.source.fetched_at, charset)
+    digest = doc.source.sha256
+    data = store.read_snapshot(digest)
+    meta = store.read_json("snapshots", f"{digest}.json") or {}
+    upgraded = extract_snapshot(data, digest, source, doc.source.fetched_at, meta)
     changes = diff(doc, upgraded)
     changes.technical_upgrade = True
     store.upgrade(upgraded, changes)
