@@ -34,11 +34,13 @@ from .models import (
     WordOp,
 )
 from .noise import comparison_key, numbers, strip_tracking
-from .urls import URL_PATTERN
+from .urls import TLDS
 
 __all__ = ["comparison_key", "diff", "word_diff"]
 
 _PAIR_RATIO = 0.5
+# a whole token holding a URL, its punctuation included: masked alike on both sides
+_URL_TOKEN = re.compile(rf"\S+\.(?:{TLDS})\b\S*", re.I)
 _FUNCTION_WORDS = (
     "the and for with your you are this that from into une des les pour avec vous dans "
     "sur par est aux son ses من في على إلى الى عن مع أو او التي الذي هذا هذه ذلك كل قد تم يتم"
@@ -291,7 +293,7 @@ def _diff_urls(
 ) -> None:
     def around(url: Url, blocks: dict[str, str]) -> str:
         """The URL's block text with every URL masked: where the URL sits."""
-        return URL_PATTERN.sub("#", blocks.get(url.block_id or "", "")) or "\0"
+        return _URL_TOKEN.sub("#", blocks.get(url.block_id or "", "")) or "\0"
 
     before = {_url_key(u): u for u in old if not u.furniture}
     after = {_url_key(u): u for u in new if not u.furniture}
@@ -427,7 +429,7 @@ def _diff_prose(b: _Builder, old: list[Block], new: list[Block]) -> None:
 
 def _only_numbers_or_urls(before: str, after: str) -> bool:
     def bare(text: str) -> str:
-        return re.sub(r"[0-9]+", "#", comparison_key(URL_PATTERN.sub(" url ", text)))
+        return re.sub(r"[0-9]+", "#", comparison_key(_URL_TOKEN.sub(" url ", text)))
 
     return bare(before) == bare(after)
 

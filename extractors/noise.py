@@ -12,7 +12,6 @@ import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .normalize import ASCII_DIGITS
-from .urls import URL_PATTERN
 
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, tatweel
 _LETTERS = str.maketrans(
@@ -30,6 +29,8 @@ _LETTERS = str.maketrans(
     }
 )
 _PUNCT = re.compile(r"[^\w\s]|_")
+# URLs with a scheme, www. or a path: the ones that can carry tracking parameters
+_URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+|\b\S+\.(?:ma|org|com|net|fr)/\S*", re.I)
 _TRACKING = re.compile(
     r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|mc_[ce]id|igshid|_ga|ref_?src)$", re.I
 )
@@ -49,7 +50,7 @@ def strip_tracking(url: str) -> str:
 
 def comparison_key(text: str) -> str:
     """The text with every noise class normalised away."""
-    text = URL_PATTERN.sub(lambda m: strip_tracking(m.group()), text)
+    text = _URL_IN_TEXT.sub(lambda m: strip_tracking(m.group()), text)
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _DIACRITICS.sub("", text).translate(_LETTERS).translate(ASCII_DIGITS)
     return " ".join(_PUNCT.sub(" ", text).split())

@@ -20,14 +20,13 @@ from typing import Any
 
 from .models import Block, Url
 
-_TLDS = "ma|org|com|net|fr|gov|edu|info|int|io|eu"
+TLDS = "ma|org|com|net|fr|gov|edu|info|int|io|eu"
 _URL = re.compile(
     rf"(?:https?://|www\.)[^\s<>\"'()]+"
-    rf"|\b[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLDS})\b(?:/[^\s<>\"'()]*)?"
+    rf"|\b[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{TLDS})\b(?:/[^\s<>\"'()]*)?"
     r"|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?/[^\s<>\"'()]*",
     re.I,
 )
-URL_PATTERN = _URL  # what counts as a URL in text, for every module that looks for one
 _BARE_SCHEME = re.compile(r"https?://$", re.I)
 _OPEN_END = re.compile(r"(?:[/.\-_?=&]|://)$")
 _PIECE = re.compile(r"[a-z0-9][A-Za-z0-9/.\-_?=&%#~+:]*")
