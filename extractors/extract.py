@@ -137,3 +137,14 @@ def extract(
         quality=measure(blocks, got.warnings, got.needs_ocr),
         extractor=ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION),
     )
+
+
+def warm_up() -> None:
+    """Load what every extraction shares (spaCy pipelines, the Arabic lexicon) now, so
+    that processes forked afterwards start with it in memory."""
+    from .arabic.lexicon import default_lexicon
+    from .nlp import pipeline
+
+    default_lexicon()
+    for lang in ("ar", "fr", "en"):
+        pipeline(lang)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
+from functools import partial
 from hashlib import sha256
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,7 @@ from rich.console import Console
 from extractors.errors import ExtractionError
 from extractors.extract import extract, sniff_kind
 from extractors.models import SourceKind, json_schemas
+from flows.isolation import DEFAULT_TIMEOUT
 from flows.registry import DEFAULT_REGISTRY, RegistryError, load_registry
 from flows.settings import apply_prefect_defaults
 from flows.store import Store, StoreError, StoreLockedError, default_store_url
@@ -65,6 +67,9 @@ def refresh(
     dask_address: Annotated[
         str | None, typer.Option("--dask-address", help="A running Dask scheduler, tcp://…")
     ] = None,
+    doc_timeout: Annotated[
+        float, typer.Option("--doc-timeout", min=0, help="Seconds per document (0: no limit).")
+    ] = DEFAULT_TIMEOUT,
 ) -> None:
     """Acquire new snapshots, extract, compare with the previous version and publish."""
     kind_of_runner = task_runner or ("dask" if dask_address else None)
@@ -84,7 +89,12 @@ def refresh(
     runner = make_task_runner(kind_of_runner, workers, dask_address)  # type: ignore[arg-type]
     try:
         outcomes = refresh_flow.with_options(task_runner=runner)(
-            sources=source, kinds=kind, offline=offline, store=store, registry=str(registry)
+            sources=source,
+            kinds=kind,
+            offline=offline,
+            store=store,
+            registry=str(registry),
+            doc_timeout=doc_timeout,
         )
     except StoreLockedError as exc:
         raise _fail(str(exc), 1) from None
@@ -106,6 +116,9 @@ def extract_cmd(
     source_id: Annotated[
         str | None, typer.Option("--source-id", help="Source id to record.")
     ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0, help="Seconds allowed (0: no limit).")
+    ] = DEFAULT_TIMEOUT,
 ) -> None:
     """Print the Document JSON of one file (UTF-8, not ASCII-escaped)."""
     if kind not in (None, "html", "pdf", "text"):
@@ -115,15 +128,18 @@ def extract_cmd(
     except OSError as exc:
         raise _fail(f"{path}: {exc.strerror or exc}") from None
     chosen: SourceKind = kind or sniff_kind(data)  # type: ignore[assignment]
+    from flows.isolation import run_isolated
+
+    job = partial(
+        extract,
+        kind=chosen,
+        source_id=source_id or path.stem,
+        fetched_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
+        sha256=sha256(data).hexdigest(),
+        snapshot=str(path),
+    )
     try:
-        doc = extract(
-            data,
-            kind=chosen,
-            source_id=source_id or path.stem,
-            fetched_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
-            sha256=sha256(data).hexdigest(),
-            snapshot=str(path),
-        )
+        doc = run_isolated(job, (data,), source_id or path.stem, timeout)
     except ExtractionError as exc:
         raise _fail(str(exc), 1) from None
     _write_json(doc.model_dump_json(indent=2))

@@ -24,6 +24,9 @@ from flows.store import Store, StoreError
 
 STALE_AFTER_FAILURES = 3
 Fetcher = Callable[..., FetchResult]
+# (data, sha256, source, captured_at, fetch meta) -> Document: extract_snapshot, or a
+# wrapper of it (a time-limited process, a cached Prefect task)
+Extractor = Callable[[bytes, str, Source, datetime, dict[str, Any]], Document]
 
 
 @dataclass
@@ -60,6 +63,7 @@ def _record(
     data: bytes,
     captured_at: datetime,
     meta: dict[str, Any],
+    extractor: Extractor,
 ) -> Document | None:
     """Store a snapshot and, if it differs from ``latest``, publish it as a new version.
 
@@ -71,9 +75,9 @@ def _record(
     store.put_snapshot(
         data, {"source_id": source.id, "captured_at": captured_at.isoformat(), **meta}
     )
-    doc = extract_snapshot(data, digest, source, captured_at, meta)
+    doc = extractor(data, digest, source, captured_at, meta)
     if latest is not None and latest.extractor.version != EXTRACTOR_VERSION:
-        latest = upgrade_version(store, source, latest)  # compare like with like
+        latest = upgrade_version(store, source, latest, extractor)  # compare like with like
         result.upgraded = True
     changes = diff(latest, doc)
     earlier = _earlier_version(store, source.id, digest)
@@ -113,13 +117,15 @@ def extract_snapshot(
     return doc
 
 
-def upgrade_version(store: Store, source: Source, doc: Document) -> Document:
+def upgrade_version(
+    store: Store, source: Source, doc: Document, extractor: Extractor | None = None
+) -> Document:
     """Re-extract a stored version with this extractor: a technical upgrade, recorded
     with its own ChangeSet (``technical_upgrade``), never an alert."""
     digest = doc.source.sha256
     data = store.read_snapshot(digest)
     meta = store.read_json("snapshots", f"{digest}.json") or {}
-    upgraded = extract_snapshot(data, digest, source, doc.source.fetched_at, meta)
+    upgraded = (extractor or extract_snapshot)(data, digest, source, doc.source.fetched_at, meta)
     changes = diff(doc, upgraded)
     changes.technical_upgrade = True
     store.upgrade(upgraded, changes)
@@ -140,6 +146,7 @@ def refresh_source(
     *,
     offline: bool = True,
     fetcher: Fetcher = fetch,
+    extractor: Extractor | None = None,
 ) -> Outcome:
     """Bring one source up to date in ``store``: captured snapshots oldest first, then live.
 
@@ -147,15 +154,15 @@ def refresh_source(
     """
     state = store.state(source.id)
     result = Outcome(source.id, "unchanged")
+    extractor = extractor or extract_snapshot
     try:
         latest = store.latest(source.id)
         for snap in registry.snapshots(source):
             captured_at = datetime.combine(snap.date, time(), UTC)
             if latest is None or captured_at > latest.source.fetched_at:
                 meta = {"origin": "corpus", "path": str(snap.file)}
-                latest = _record(
-                    result, store, source, latest, snap.file.read_bytes(), captured_at, meta
-                )
+                data = snap.file.read_bytes()
+                latest = _record(result, store, source, latest, data, captured_at, meta, extractor)
         if source.url and not offline:
             got = fetcher(
                 source.url,
@@ -170,7 +177,7 @@ def refresh_source(
                     "content_type": got.content_type,
                     "headers": got.headers,
                 }
-                _record(result, store, source, latest, got.data, got.fetched_at, meta)
+                _record(result, store, source, latest, got.data, got.fetched_at, meta, extractor)
             state.etag = got.etag or state.etag
             state.last_modified = got.last_modified or state.last_modified
         state.status, state.last_error, state.consecutive_failures = "ok", None, 0
@@ -264,6 +271,7 @@ def run_refresh(
     *,
     offline: bool = True,
     fetcher: Fetcher = fetch,
+    extractor: Extractor | None = None,
 ) -> list[Outcome]:
     """Refresh sources one after another without Prefect, holding the store's lock."""
     with store.lock():
@@ -273,7 +281,9 @@ def run_refresh(
         for s in sources:
             if needs_work(entries.get(s.id), registry, s, offline):
                 outcomes.append(
-                    refresh_source(store, registry, s, offline=offline, fetcher=fetcher)
+                    refresh_source(
+                        store, registry, s, offline=offline, fetcher=fetcher, extractor=extractor
+                    )
                 )
             else:
                 outcomes.append(Outcome(s.id, "unchanged"))

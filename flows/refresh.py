@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
+from datetime import datetime
+from hashlib import sha256
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.filesystems import RemoteFileSystem
 from prefect.futures import as_completed
 from prefect.tasks import exponential_backoff
 
+from extractors import EXTRACTOR_VERSION
+from extractors.models import Document
 from flows.fetch import FetchError, fetch
-from flows.pipeline import Outcome, finish_run, needs_work, refresh_source
+from flows.isolation import DEFAULT_TIMEOUT, run_isolated
+from flows.pipeline import (
+    Extractor,
+    Outcome,
+    extract_snapshot,
+    finish_run,
+    needs_work,
+    refresh_source,
+)
 from flows.registry import DEFAULT_REGISTRY, Registry, Source, load_registry
 from flows.reports import changeset_markdown, table_rows
 from flows.store import Store, default_store_url
@@ -36,6 +51,72 @@ fetch_task = task(
 )
 
 
+def _extraction_key(_context: Any, params: dict[str, Any]) -> str:
+    """The cache key of an extraction: the snapshot's sha256 and the extractor version,
+    plus a digest of what else goes into the Document (source fields, capture time)."""
+    source: Source = params["source"]
+    rest = json.dumps(
+        [
+            source.model_dump(mode="json", include={"id", "kind", "url", "title", "languages"}),
+            source.selectors.model_dump() if source.selectors else None,
+            params["captured_at"].isoformat(),
+            params["meta"].get("content_type"),
+        ],
+        sort_keys=True,
+    )
+    digest = sha256(rest.encode("utf-8")).hexdigest()[:16]
+    return f"{params['digest']}-{EXTRACTOR_VERSION}-{digest}"
+
+
+@task(
+    name="extract",
+    task_run_name="extract {source.id}",
+    cache_key_fn=_extraction_key,
+    persist_result=True,
+    result_serializer="json",
+)
+def extract_task(
+    data: bytes,
+    digest: str,
+    source: Source,
+    captured_at: datetime,
+    meta: dict[str, Any],
+    timeout: float | None,
+) -> Document:
+    """One snapshot's extraction, in a worker process under the per-document time limit;
+    cached by content (see ``_extraction_key``), its result kept in the store."""
+    args = (data, digest, source, captured_at, meta)
+    return run_isolated(extract_snapshot, args, source.id, timeout)
+
+
+def result_storage(store: Store, save: bool = False) -> Path | str:
+    """Where cached extractions live: ``cache/extractions`` in the store's own location.
+
+    A local store gives a path; any other fsspec URL a RemoteFileSystem block, which
+    Prefect wants saved on the server (``save``, once per flow run) and named by slug.
+    """
+    base = store.path("cache", "extractions")
+    if store.local:
+        return Path(base)
+    name = "dalil-cache-" + sha256(store.url.encode("utf-8")).hexdigest()[:16]
+    if save:
+        basepath = f"{store.url.rstrip('/')}/cache/extractions"
+        RemoteFileSystem(basepath=basepath).save(name, overwrite=True)
+    return f"remote-file-system/{name}"
+
+
+def cached_extractor(store: Store, timeout: float | None) -> Extractor:
+    """An Extractor that goes through the cached ``extract`` task."""
+    cached = extract_task.with_options(result_storage=result_storage(store))
+
+    def extractor(
+        data: bytes, digest: str, source: Source, captured_at: datetime, meta: dict[str, Any]
+    ) -> Document:
+        return cached(data, digest, source, captured_at, meta, timeout)
+
+    return extractor
+
+
 # NO_CACHE: a refresh must run each time, and hashing its inputs per task costs time and
 # memory that grow with the corpus
 @task(name="refresh-source", task_run_name="refresh {source.id}", cache_policy=NO_CACHE)
@@ -46,12 +127,17 @@ def refresh_source_task(
     offline: bool,
     fetch_retries: int,
     retry_delay: float,
+    doc_timeout: float | None = DEFAULT_TIMEOUT,
 ) -> Outcome:
     """Acquire, extract, compare and publish one source (a whole document per task)."""
     fetcher = fetch_task.with_options(
         retries=fetch_retries, retry_delay_seconds=exponential_backoff(backoff_factor=retry_delay)
     )
-    return refresh_source(Store(store_url), registry, source, offline=offline, fetcher=fetcher)
+    store = Store(store_url)
+    extractor = cached_extractor(store, doc_timeout)
+    return refresh_source(
+        store, registry, source, offline=offline, fetcher=fetcher, extractor=extractor
+    )
 
 
 @flow(name="dalil-refresh")
@@ -63,8 +149,12 @@ def refresh(
     registry: str = str(DEFAULT_REGISTRY),
     fetch_retries: int = 3,
     retry_delay: float = 2.0,
+    doc_timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[dict[str, Any]]:
     """Refresh the selected sources (all by default) into the store; return the summary.
+
+    Each document is extracted in a worker process stopped after ``doc_timeout`` seconds
+    (None or 0: in the task's own process, no limit).
 
     Raises RegistryError, StoreError or StoreLockedError before doing any work when the
     configuration is bad or another refresh holds the store.
@@ -75,6 +165,7 @@ def refresh(
     st = Store(store or default_store_url())
     outcomes: list[Outcome] = []
     with st.lock():
+        result_storage(st, save=True)
         if removed := st.repair():
             logger.warning("repaired the store: removed %d partial file(s)", len(removed))
         entries = st.index()["sources"]
@@ -85,7 +176,7 @@ def refresh(
         futures = {
             # each task gets the registry of its own source only: its inputs stay small
             refresh_source_task.submit(
-                st.url, reg.only(s), s, offline, fetch_retries, retry_delay
+                st.url, reg.only(s), s, offline, fetch_retries, retry_delay, doc_timeout
             ): s
             for s in pending
         }

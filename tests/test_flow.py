@@ -9,6 +9,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
+from extractors import EXTRACTOR_VERSION
 from flows.refresh import refresh
 from tests.conftest import SHIPPED, write_registry
 
@@ -33,7 +34,7 @@ def test_flow_records_the_corpus_then_reports_no_change(
         task_runs = client.read_task_runs(
             flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id]))
         )
-    assert sorted(t.name for t in task_runs) == sorted(
+    assert sorted(t.name for t in task_runs if t.name.startswith("refresh ")) == sorted(
         f"refresh {o['source_id']}" for o in first
     ), "one task per document"
 
@@ -145,3 +146,65 @@ def test_the_corpus_on_two_worker_processes_and_on_a_local_dask_cluster(
     assert all(entry["status"] == "ok" for entry in index["sources"].values())
     second = flow(offline=True, store=str(store), registry=str(corpus))
     assert [o["outcome"] for o in second] == ["unchanged"] * SHIPPED
+
+
+def _extract_runs(flow_run_id: object) -> list:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    return [r for r in runs if r.name.startswith("extract ")]
+
+
+def test_extractions_are_cached_by_content_and_extractor_version_in_the_store(
+    prefect_api: str, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import flows.refresh
+
+    store = tmp_path / "store"
+    first = refresh(offline=True, store=str(store), registry=str(corpus), return_state=True)
+    runs = _extract_runs(first.state_details.flow_run_id)
+    snapshots = sum(len(entry["versions"]) for entry in first.result())
+    assert len(runs) == snapshots and not any(r.state.name == "Cached" for r in runs)
+    cached = sorted(p.name for p in (store / "cache" / "extractions").iterdir())
+    assert len(cached) == snapshots  # results persisted in the store's own location
+    assert all(name.split("-")[1] == EXTRACTOR_VERSION for name in cached)
+    latest = {p.name: p.read_bytes() for p in (store / "latest").iterdir()}
+
+    # the store loses its versions (say, a restore from an old backup): nothing is
+    # re-extracted, every extraction comes from the cache, and the outputs are the same
+    for folder in ("versions", "latest", "changes", "state"):
+        shutil.rmtree(store / folder, ignore_errors=True)
+    (store / "index.json").unlink()
+    again = refresh(offline=True, store=str(store), registry=str(corpus), return_state=True)
+    runs = _extract_runs(again.state_details.flow_run_id)
+    assert len(runs) == snapshots and all(r.state.name == "Cached" for r in runs)
+    assert {p.name: p.read_bytes() for p in (store / "latest").iterdir()} == latest
+
+    # another extractor version is another key: extraction runs again
+    monkeypatch.setattr(flows.refresh, "EXTRACTOR_VERSION", "9.9.9")
+    for folder in ("versions", "latest", "changes", "state"):
+        shutil.rmtree(store / folder, ignore_errors=True)
+    (store / "index.json").unlink()
+    third = refresh(offline=True, store=str(store), registry=str(corpus), return_state=True)
+    runs = _extract_runs(third.state_details.flow_run_id)
+    assert runs and not any(r.state.name == "Cached" for r in runs)
+
+
+def test_cache_of_an_object_store_lives_in_that_store(prefect_api: str, corpus: Path) -> None:
+    import uuid
+
+    from flows.store import Store
+
+    url = f"memory://dalil-{uuid.uuid4().hex[:8]}"
+    only = "map-amo-tadamon-figures"
+    outcomes = refresh(offline=True, store=url, registry=str(corpus), sources=[only])
+    assert [o["outcome"] for o in outcomes] == ["new"]
+    store = Store(url)
+    names = store.fs.ls(store.path("cache", "extractions"), detail=False)
+    assert len(names) == 1 and EXTRACTOR_VERSION in names[0]
