@@ -33,8 +33,8 @@ mode, registry, store, runner = {mode!r}, {registry!r}, {store!r}, {runner!r}
 tree = {{"peak": 0}}
 
 def _tree_rss():
-    # RSS of this process and all its descendants (fork server, extraction workers)
-    parents, rss = {{}}, {{}}
+    # memory of this process and all its descendants (fork server, extraction workers)
+    parents = {{}}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -43,13 +43,21 @@ def _tree_rss():
                 fields = fh.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        parents[int(pid)], rss[int(pid)] = int(fields[1]), int(fields[21]) * 4096
+        parents[int(pid)] = int(fields[1])
     family, grew = {{os.getpid()}}, True
     while grew:
         more = {{p for p, parent in parents.items() if parent in family}} - family
         family |= more
         grew = bool(more)
-    return sum(rss.get(p, 0) for p in family)
+    # PSS: pages shared by the fork server and its workers are counted once, not per process
+    total = 0
+    for pid in family:
+        try:
+            with open(f"/proc/{{pid}}/smaps_rollup") as fh:
+                total += next(int(l.split()[1]) for l in fh if l.startswith("Pss:")) * 1024
+        except (OSError, StopIteration):
+            pass
+    return total
 
 def _sample():
     while True:
@@ -161,7 +169,7 @@ def main() -> None:
     print(f"{n} documents; Prefect API: a temporary local server, started once.")
     print(
         "| measurement | seconds | vs baseline | peak RSS, main process (MB) "
-        "| peak RSS, whole process tree (MB) |"
+        "| peak PSS, whole process tree (MB) |"
     )
     print("|---|---:|---:|---:|---:|")
     for name, r in rows:

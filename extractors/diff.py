@@ -33,7 +33,7 @@ from .models import (
     Url,
     WordOp,
 )
-from .noise import comparison_key, numbers, strip_tracking
+from .noise import comparison_key, is_page_stamp, numbers, strip_tracking
 from .urls import TLDS
 
 __all__ = ["comparison_key", "diff", "word_diff"]
@@ -100,6 +100,8 @@ class _Builder:
         summary: str,
         significance: Significance = "substantive",
     ) -> None:
+        if before and after and is_page_stamp(before) and is_page_stamp(after):
+            significance = "noise"  # a page's "last updated" stamp or view counter
         digest = sha1(f"{self.head}|{kind}|{path}|{before}|{after}".encode()).hexdigest()[:16]
         self.changes.append(
             Change(

@@ -60,3 +60,26 @@ def numbers(text: str) -> list[str]:
     """The numbers of a text, as digits, in order: what a rule change usually touches."""
     text = unicodedata.normalize("NFKC", text).translate(_LETTERS).translate(ASCII_DIGITS)
     return re.findall(r"\d+(?:[.,]\d+)*", text)
+
+
+# A page's own bookkeeping, not a rule: "last updated" and "published on" stamps and view
+# counters, in Arabic, French and English, on a short line that carries a date or a count.
+_STAMP = re.compile(
+    r"^\W*(?:last\s+(?:updated|modified|reviewed)|updated(?:\s+on)?|published(?:\s+on)?"
+    r"|posted(?:\s+on)?|(?:page\s+)?views?|derni[eè]re\s+mise\s+[aà]\s+jour"
+    r"|mis\s+[aà]\s+jour(?:\s+le)?|modifi[ée]e?\s+le|publi[ée]e?\s+le|vues?|consultations?"
+    r"|آخر\s+تحديث|تم\s+التحديث|تاريخ\s+(?:النشر|التحديث)|نشر\s+(?:في|بتاريخ|يوم)"
+    r"|عدد\s+(?:المشاهدات|الزيارات|القراءات)|المشاهدات|مشاهدات)(?![\w])",
+    re.IGNORECASE,
+)
+_STAMP_LENGTH = 120
+
+
+def is_page_stamp(text: str) -> bool:
+    """Whether a line is a page's update/publication stamp or view counter."""
+    text = text.strip()
+    return (
+        len(text) <= _STAMP_LENGTH
+        and any(ch.isdigit() for ch in text)
+        and _STAMP.match(text) is not None
+    )

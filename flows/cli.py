@@ -14,7 +14,6 @@ import typer
 from rich.console import Console
 
 from extractors.errors import ExtractionError
-from extractors.extract import extract, sniff_kind
 from extractors.models import SourceKind, json_schemas
 from flows.isolation import DEFAULT_TIMEOUT
 from flows.registry import DEFAULT_REGISTRY, RegistryError, load_registry
@@ -121,6 +120,8 @@ def extract_cmd(
     ] = DEFAULT_TIMEOUT,
 ) -> None:
     """Print the Document JSON of one file (UTF-8, not ASCII-escaped)."""
+    from extractors.extract import extract, sniff_kind
+
     if kind not in (None, "html", "pdf", "text"):
         raise _fail(f"--kind must be html, pdf or text, not {kind!r}")
     try:
@@ -233,7 +234,7 @@ def reextract(
         st = Store(store or default_store_url())
         with st.lock():
             for src in chosen:
-                latest = st.latest(src.id)
+                latest = st.head(src.id)
                 if latest is None:
                     err.print(f"{src.id}: no version yet", highlight=False)
                 elif latest.extractor.version == EXTRACTOR_VERSION:
@@ -252,6 +253,74 @@ def reextract(
         raise _fail(str(exc), 1) from None
     except (RegistryError, StoreError) as exc:
         raise _fail(str(exc)) from None
+
+
+@app.command()
+def report(
+    store: StoreOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Site folder (default: report/ in a local store)."),
+    ] = None,
+) -> None:
+    """Build the review site (static HTML, works offline) from the store."""
+    from flows.site import build_site, default_site_dir
+
+    try:
+        st = Store(store or default_store_url())
+        result = build_site(st, out or default_site_dir(st))
+    except (StoreError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    err.print(
+        f"review site: {result.out / 'index.html'} ({result.pages} pages, {result.written} "
+        f"written, {result.unchanged + result.skipped} unchanged)",
+        highlight=False,
+    )
+
+
+@app.command()
+def review(
+    change_id: Annotated[
+        str, typer.Argument(help="SOURCE/VERSION (a change set) or SOURCE/VERSION/EVENT.")
+    ],
+    confirm: Annotated[bool, typer.Option("--confirm", help="The change is real.")] = False,
+    dismiss: Annotated[bool, typer.Option("--dismiss", help="The change is noise.")] = False,
+    note: Annotated[str | None, typer.Option("--note", help="Why.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who decides (default: $USER).")] = None,
+    store: StoreOpt = None,
+    noise_file: Annotated[
+        Path | None,
+        typer.Option("--noise-file", help="Noise-regression file for dismissed events."),
+    ] = None,
+) -> None:
+    """Record a review decision (append-only), then bring the review site up to date."""
+    import getpass
+
+    from flows.reviews import NOISE_FILE, ReviewError, apply_review, parse_target
+    from flows.site import build_site, default_site_dir
+
+    if confirm == dismiss:
+        raise _fail("say exactly one of --confirm or --dismiss")
+    decision = "confirmed" if confirm else "dismissed"
+    who = by or getpass.getuser()
+    try:
+        st = Store(store or default_store_url())
+        target = parse_target(change_id)
+        with st.lock(wait=30):
+            applied = apply_review(st, target, decision, who, note, noise_file or NOISE_FILE)
+            site = default_site_dir(st)
+            if site.exists():
+                build_site(st, site)
+    except StoreLockedError as exc:
+        raise _fail(str(exc), 1) from None
+    except (ReviewError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+    said = f"{target}: {decision} by {who}"
+    if applied.published:
+        said += f"; latest/{target.source_id}.json now shows {target.version}"
+    if applied.noise_cases:
+        said += f"; {applied.noise_cases} event(s) added to the noise-regression file"
+    err.print(said, highlight=False)
 
 
 @app.command()

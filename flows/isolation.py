@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import pickle
 import threading
 from collections.abc import Callable
@@ -30,6 +31,16 @@ from flows.registry import Source
 
 DEFAULT_TIMEOUT = 300.0  # seconds for one document; ample for a 200-page PDF
 MAX_DOCUMENTS = 25  # documents a worker serves before it is replaced
+
+
+def _default_workers() -> int:
+    """One extraction process per core; one inside a process that is itself a worker of a
+    pool (``--workers N``, Dask), whose siblings share the cores."""
+    if multiprocessing.parent_process() is not None:
+        return 1
+    return max(os.cpu_count() or 1, 1)
+
+
 T = TypeVar("T")
 log = logging.getLogger("dalil.isolation")
 
@@ -68,22 +79,39 @@ class _Worker:
 
 
 class WorkerPool:
-    """Extraction processes shared by the threads of this process, grown on demand."""
+    """Extraction processes shared by the threads of this process, started on demand, at
+    most ``max_workers`` at once: a task runner with many threads waits for a free one,
+    so memory stays bounded whatever the runner's concurrency."""
 
-    def __init__(self, max_documents: int = MAX_DOCUMENTS) -> None:
+    def __init__(self, max_documents: int = MAX_DOCUMENTS, max_workers: int | None = None) -> None:
         self.max_documents = max_documents
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(max_workers or _default_workers())
         self._context: Any = None
+
+    def _start(self) -> Any:
+        with self._lock:
+            if self._context is None:
+                self._context = multiprocessing.get_context("forkserver")
+                self._context.set_forkserver_preload(["flows.preload", "flows.pipeline"])
+            return self._context
+
+    def prestart(self) -> None:
+        """Start the fork server (imports and models, ~5 s) in the background now, so
+        that it loads while the caller does other work."""
+        from multiprocessing import forkserver
+
+        context = self._start()
+        threading.Thread(
+            target=lambda: forkserver.ensure_running() if context else None, daemon=True
+        ).start()
 
     def _take(self) -> _Worker:
         with self._lock:
             if self._idle:
                 return self._idle.pop()
-            if self._context is None:
-                self._context = multiprocessing.get_context("forkserver")
-                self._context.set_forkserver_preload(["flows.preload", "flows.pipeline"])
-        return _Worker(self._context)
+        return _Worker(self._start())
 
     def _give_back(self, worker: _Worker) -> None:
         worker.served += 1
@@ -99,6 +127,12 @@ class WorkerPool:
         Raises ExtractionError naming ``source_id`` when the time runs out, when the
         worker dies (a crash, the memory killer), or with ``fn``'s own ExtractionError.
         """
+        with self._slots:
+            return self._run(fn, args, source_id, timeout)
+
+    def _run(
+        self, fn: Callable[..., T], args: tuple[Any, ...], source_id: str, timeout: float
+    ) -> T:
         worker = self._take()
         try:
             worker.conn.send_bytes(pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL))
@@ -154,6 +188,13 @@ def run_isolated(
             )
         return fn(*args)
     return _POOL.run(fn, args, source_id, timeout)
+
+
+def prestart() -> None:
+    """Start loading the extraction processes' fork server in the background (a no-op
+    where extraction would run in-process)."""
+    if not multiprocessing.current_process().daemon:
+        _POOL.prestart()
 
 
 def time_limited(timeout: float | None = DEFAULT_TIMEOUT) -> Extractor:

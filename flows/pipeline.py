@@ -15,7 +15,6 @@ from typing import Any, Literal
 from extractors import EXTRACTOR_VERSION
 from extractors.diff import diff
 from extractors.errors import ExtractionError
-from extractors.extract import extract, sniff_kind
 from extractors.models import ChangeSet, Document
 from flows.fetch import FetchError, FetchResult, fetch
 from flows.registry import Registry, Source
@@ -40,6 +39,7 @@ class Outcome:
     error: str | None = None
     upgraded: bool = False  # the latest version was re-extracted first (no alert)
     reverts: int = 0  # new versions equal to an earlier one (no alert)
+    skipped: bool = False  # not worked on: its index entry showed nothing could be new
 
     @property
     def label(self) -> str:
@@ -84,7 +84,8 @@ def _record(
     if earlier is not None:
         changes.revert_of = earlier
         result.reverts += 1
-    store.publish(doc, changes, changeset_markdown(changes, source.title))
+    markdown = changeset_markdown(changes, source.title)
+    store.publish(doc, changes, markdown, publish=source.publish == "auto")
     result.outcome = "new"
     result.versions.append(doc.version)
     result.changes += len(changes.changes)
@@ -96,6 +97,10 @@ def extract_snapshot(
 ) -> Document:
     """One snapshot of a source as a Document, by the kind its bytes show; the charset
     comes from the Content-Type its fetch recorded in ``meta``."""
+    # imported here: the extraction stack (spaCy, pdfplumber, trafilatura: ~2 s) is loaded
+    # where documents are extracted (the worker processes), not by every caller
+    from extractors.extract import extract, sniff_kind
+
     kind = sniff_kind(data)
     content_type = str(meta.get("content_type") or "")
     charset = content_type.partition("charset=")[2].split(";")[0].strip() or None
@@ -156,7 +161,7 @@ def refresh_source(
     result = Outcome(source.id, "unchanged")
     extractor = extractor or extract_snapshot
     try:
-        latest = store.latest(source.id)
+        latest = store.head(source.id)
         for snap in registry.snapshots(source):
             captured_at = datetime.combine(snap.date, time(), UTC)
             if latest is None or captured_at > latest.source.fetched_at:
@@ -203,7 +208,7 @@ def _reason(source: Source, exc: BaseException) -> str:
 def index_entry(store: Store, source: Source) -> dict[str, Any]:
     """The ``index.json`` entry for a source, from its latest version and its state."""
     state = store.state(source.id)
-    latest = store.latest(source.id)
+    latest = store.head(source.id)
     entry: dict[str, Any] = {
         "title": source.title,
         "publisher": source.publisher,
@@ -212,6 +217,8 @@ def index_entry(store: Store, source: Source) -> dict[str, Any]:
         "status": state.status,
         "last_error": state.last_error,
         "consecutive_failures": state.consecutive_failures,
+        "publish": source.publish,
+        "published_version": store.published_version(source.id),
         "latest_version": None,
         "sha256": None,
         "updated_at": None,
@@ -286,7 +293,7 @@ def run_refresh(
                     )
                 )
             else:
-                outcomes.append(Outcome(s.id, "unchanged"))
+                outcomes.append(Outcome(s.id, "unchanged", skipped=True))
         finish_run(store, registry, sources, outcomes)
     return outcomes
 
@@ -294,9 +301,10 @@ def run_refresh(
 def finish_run(
     store: Store, registry: Registry, sources: list[Source], outcomes: list[Outcome]
 ) -> None:
-    """After a run: the index entries of the sources that were worked on, and the feeds
-    when something new was recorded (or they are missing)."""
-    worked = {o.source_id for o in outcomes if o.outcome != "unchanged" or o.upgraded}
+    """After a run: the index entries of the sources that were worked on (their state may
+    have changed even without a new version), and the feeds when something new was
+    recorded (or they are missing)."""
+    worked = {o.source_id for o in outcomes if not o.skipped}
     entries = store.index()["sources"]
     store.update_index(
         {s.id: index_entry(store, s) for s in sources if s.id in worked or s.id not in entries}

@@ -18,7 +18,7 @@ from prefect.tasks import exponential_backoff
 from extractors import EXTRACTOR_VERSION
 from extractors.models import Document
 from flows.fetch import FetchError, fetch
-from flows.isolation import DEFAULT_TIMEOUT, run_isolated
+from flows.isolation import DEFAULT_TIMEOUT, prestart, run_isolated
 from flows.pipeline import (
     Extractor,
     Outcome,
@@ -29,6 +29,7 @@ from flows.pipeline import (
 )
 from flows.registry import DEFAULT_REGISTRY, Registry, Source, load_registry
 from flows.reports import changeset_markdown, table_rows
+from flows.runners import make_task_runner
 from flows.store import Store, default_store_url
 from flows.summary import as_text, outcomes_table
 
@@ -74,6 +75,7 @@ def _extraction_key(_context: Any, params: dict[str, Any]) -> str:
     cache_key_fn=_extraction_key,
     persist_result=True,
     result_serializer="json",
+    cache_result_in_memory=False,  # a Document is kept in the store, not in the flow's memory
 )
 def extract_task(
     data: bytes,
@@ -140,7 +142,7 @@ def refresh_source_task(
     )
 
 
-@flow(name="dalil-refresh")
+@flow(name="dalil-refresh", task_runner=make_task_runner("threads"))
 def refresh(
     sources: list[str] | None = None,
     kinds: list[str] | None = None,
@@ -150,8 +152,10 @@ def refresh(
     fetch_retries: int = 3,
     retry_delay: float = 2.0,
     doc_timeout: float | None = DEFAULT_TIMEOUT,
+    report: bool = True,
 ) -> list[dict[str, Any]]:
     """Refresh the selected sources (all by default) into the store; return the summary.
+    With ``report``, the review site (``dalil report``) is brought up to date at the end.
 
     Each document is extracted in a worker process stopped after ``doc_timeout`` seconds
     (None or 0: in the task's own process, no limit).
@@ -170,7 +174,9 @@ def refresh(
             logger.warning("repaired the store: removed %d partial file(s)", len(removed))
         entries = st.index()["sources"]
         pending = [s for s in chosen if needs_work(entries.get(s.id), reg, s, offline)]
-        outcomes += [Outcome(s.id, "unchanged") for s in chosen if s not in pending]
+        if pending and doc_timeout:
+            prestart()  # the extraction processes' models load while tasks start
+        outcomes += [Outcome(s.id, "unchanged", skipped=True) for s in chosen if s not in pending]
         if len(pending) < len(chosen):
             logger.info("%d source(s) unchanged since their latest version", len(outcomes))
         futures = {
@@ -186,6 +192,8 @@ def refresh(
             logger.info("[%d/%d] %s: %s", done, len(pending), outcome.source_id, outcome.label)
         finish_run(st, reg, chosen, outcomes)
         _artifacts(st, outcomes, {s.id: s.title for s in chosen})
+        if report:
+            _report(st, logger)
     order = {s.id: i for i, s in enumerate(chosen)}
     outcomes.sort(key=lambda o: order[o.source_id])
     summary = [asdict(o) for o in outcomes]
@@ -194,6 +202,23 @@ def refresh(
         if o.error:
             logger.error("%s", o.error)
     return summary
+
+
+def _report(store: Store, logger: Any) -> None:
+    """Bring the review site up to date; a failure here never fails the refresh."""
+    from flows.site import build_site, default_site_dir
+
+    try:
+        result = build_site(store, default_site_dir(store))
+    except Exception as exc:
+        logger.error("review site not updated: %s: %s", type(exc).__name__, exc)
+        return
+    logger.info(
+        "review site %s: %d page(s) written, %d unchanged",
+        result.out,
+        result.written,
+        result.unchanged + result.skipped,
+    )
 
 
 _ARTIFACT_SETS = 200  # change sets shown in one run's markdown artifact

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -71,6 +72,10 @@ class Source(BaseModel):
     synthetic: bool = Field(default=False, description="Made for tests, not captured from the web.")
     allow_private_redirects: bool = Field(
         default=False, description="Follow redirects to private or loopback addresses."
+    )
+    publish: Literal["auto", "reviewed"] = Field(
+        default="auto",
+        description="auto: latest/ shows every new version; reviewed: only confirmed ones.",
     )
     snapshots: list[Snapshot] = Field(default_factory=list)
 

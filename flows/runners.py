@@ -9,6 +9,10 @@ from typing import Literal
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 RunnerKind = Literal["threads", "processes", "dask"]
+# Documents in flight on threads: extraction runs in at most one process per core
+# (flows.isolation), so more threads only wait; a cap keeps a 1,000-source run from
+# holding 1,000 tasks (and their snapshots) at once, as Prefect's unbounded default would.
+DEFAULT_THREADS = 8
 
 
 def make_task_runner(
@@ -17,7 +21,7 @@ def make_task_runner(
     """The task runner for ``kind``; ``workers`` caps threads or processes, or sizes a
     local Dask cluster (one single-threaded worker process each)."""
     if kind == "threads":
-        return ThreadPoolTaskRunner(max_workers=workers)
+        return ThreadPoolTaskRunner(max_workers=workers or DEFAULT_THREADS)
     if kind == "processes":
         return ProcessPoolTaskRunner(max_workers=workers)
     if kind == "dask":

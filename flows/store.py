@@ -159,6 +159,24 @@ class Store:
         doc = self.latest(source_id)
         return None if doc is None else doc.version
 
+    def _head(self, source_id: str) -> dict[str, Any] | None:
+        return self.read_json("heads", f"{source_id}.json")
+
+    def head_version(self, source_id: str) -> str | None:
+        """The newest recorded version (what the next version is compared with); for a
+        source published only after review it can be ahead of ``latest/``."""
+        head = self._head(source_id)
+        return head.get("version") if head is not None else self.latest_version(source_id)
+
+    def published_version(self, source_id: str) -> str | None:
+        """The version ``latest/`` shows downstream."""
+        head = self._head(source_id)
+        return head.get("published") if head is not None else self.latest_version(source_id)
+
+    def head(self, source_id: str) -> Document | None:
+        vid = self.head_version(source_id)
+        return None if vid is None else self.read_version(source_id, vid)
+
     def versions(self, source_id: str) -> list[str]:
         return [
             n.removesuffix(".json")
@@ -166,16 +184,38 @@ class Store:
             if n.endswith(".json") and TMP_MARK not in n
         ]
 
-    def publish(self, doc: Document, changes: ChangeSet, markdown: str = "") -> str:
+    def publish(
+        self, doc: Document, changes: ChangeSet, markdown: str = "", publish: bool = True
+    ) -> str:
         """Record a new version: the Document, its ChangeSet (and its Markdown summary),
-        then ``latest/`` last."""
-        vid = doc.version
-        self.write_bytes(_dumps(doc), "versions", doc.source.id, f"{vid}.json")
-        self.write_bytes(_dumps(changes), "changes", doc.source.id, f"{vid}.json")
+        then ``heads/`` (the commit point), then ``latest/`` unless ``publish`` is False
+        (a source published only after review: ``publish_version`` does it later)."""
+        vid, source = doc.version, doc.source.id
+        published = vid if publish else self.published_version(source)
+        self.write_bytes(_dumps(doc), "versions", source, f"{vid}.json")
+        self.write_bytes(_dumps(changes), "changes", source, f"{vid}.json")
         if markdown:
-            self.write_bytes(markdown.encode("utf-8"), "changes", doc.source.id, f"{vid}.md")
-        self.write_bytes(_dumps(doc), "latest", f"{doc.source.id}.json")
+            self.write_bytes(markdown.encode("utf-8"), "changes", source, f"{vid}.md")
+        self.write_bytes(
+            _dumps({"version": vid, "published": published}), "heads", f"{source}.json"
+        )
+        if publish:
+            self.write_bytes(_dumps(doc), "latest", f"{source}.json")
         return vid
+
+    def publish_version(self, source_id: str, vid: str) -> bool:
+        """Advance ``latest/`` to a recorded version (a confirmed review); never moves it
+        back. Returns whether it moved."""
+        data = self.read_bytes("versions", source_id, f"{vid}.json")
+        if data is None:
+            raise StoreError(f"store {self.url}: {source_id} has no version {vid}")
+        published = self.published_version(source_id)
+        if published is not None and vid <= published:
+            return False
+        head = self.head_version(source_id) or vid
+        self.write_bytes(_dumps({"version": head, "published": vid}), "heads", f"{source_id}.json")
+        self.write_bytes(data, "latest", f"{source_id}.json")
+        return True
 
     def upgrade(self, doc: Document, changes: ChangeSet) -> None:
         """Replace a version by its re-extraction (a technical upgrade): the upgrade's
@@ -184,7 +224,7 @@ class Store:
         name = f"{vid}.{doc.extractor.version}.json"
         self.write_bytes(_dumps(changes), "upgrades", source, name)
         self.write_bytes(_dumps(doc), "versions", source, f"{vid}.json")
-        if self.latest_version(source) == vid:
+        if self.published_version(source) == vid:
             self.write_bytes(_dumps(doc), "latest", f"{source}.json")
 
     def read_version(self, source_id: str, vid: str) -> Document | None:
@@ -226,7 +266,8 @@ class Store:
 
     # ---- crash repair and locking -----------------------------------------------------
     def repair(self) -> list[str]:
-        """Remove what a killed writer left: temporary files, and versions past ``latest/``.
+        """Remove what a killed writer left: temporary files and versions past the head;
+        put back ``latest/`` when a writer died between ``heads/`` and ``latest/``.
 
         Returns the removed keys. Call only while holding the lock.
         """
@@ -238,13 +279,19 @@ class Store:
                 self.fs.rm_file(path)
                 removed.append(path)
         for source_id in self.listdir("versions"):
-            latest = self.latest_version(source_id)
+            head = self.head_version(source_id)
             for folder in ("versions", "changes"):
                 for name in self.listdir(folder, source_id):
                     vid = name.split(".", 1)[0]  # <vid>.json, <vid>.md
-                    if latest is None or vid > latest:
+                    if head is None or vid > head:
                         self.fs.rm_file(self.path(folder, source_id, name))
                         removed.append(f"{folder}/{source_id}/{name}")
+            published = self.published_version(source_id)
+            if published is not None and self.latest_version(source_id) != published:
+                data = self.read_bytes("versions", source_id, f"{published}.json")
+                if data is not None:
+                    self.write_bytes(data, "latest", f"{source_id}.json")
+                    removed.append(f"latest/{source_id}.json (stale, put back)")
         return removed
 
     @contextlib.contextmanager

@@ -69,3 +69,66 @@ def make_document(text: str | bytes, day: int = 1, source_id: str = "src", langu
         snapshot="snapshots/x",
         languages=languages,
     )
+
+
+@pytest.fixture(scope="session")
+def corpus_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped corpus refreshed once per session (all histories); copy before changing."""
+    from flows.pipeline import run_refresh
+    from flows.registry import load_registry
+    from flows.store import Store
+
+    folder = tmp_path_factory.mktemp("corpus-store")
+    registry = load_registry(CORPUS / "sources.yaml")
+    run_refresh(Store(folder / "store"), registry, registry.sources)
+    return folder / "store"
+
+
+@pytest.fixture
+def corpus_store(corpus_store_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the refreshed corpus store."""
+    shutil.copytree(corpus_store_template, tmp_path / "store")
+    return tmp_path / "store"
+
+
+XSS_SOURCE = "xss-trap"
+
+
+@pytest.fixture(scope="session")
+def review_site(corpus_store_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The review site of the corpus histories plus a source whose two versions are full
+    of script, attribute and javascript: URL injections; returns the store (site in
+    ``report/``). Read-only: copy it before recording reviews."""
+    from flows.pipeline import run_refresh
+    from flows.registry import load_registry
+    from flows.site import build_site
+    from flows.store import Store
+
+    folder = tmp_path_factory.mktemp("review-site")
+    store_dir = folder / "store"
+    shutil.copytree(corpus_store_template, store_dir)
+    snaps = folder / "snapshots" / XSS_SOURCE
+    snaps.mkdir(parents=True)
+    for day, name in (("2025-09-01", "v1.html"), ("2025-10-01", "v2.html")):
+        shutil.copy(ROOT / "tests" / "fixtures" / "xss" / name, snaps / f"{day}.html")
+    registry = write_registry(
+        folder / "sources.yaml",
+        f"""\
+  - id: {XSS_SOURCE}
+    title: Piège <script>alert("registry")</script>
+    publisher: "x\\" onmouseover=\\"alert('publisher')"
+    kind: html
+    languages: [fr]
+    url: https://example.org/x?a=1&b=<script>
+    snapshots:
+      - date: 2025-09-01
+        path: snapshots/{XSS_SOURCE}/2025-09-01.html
+      - date: 2025-10-01
+        path: snapshots/{XSS_SOURCE}/2025-10-01.html
+""",
+    )
+    reg = load_registry(registry)
+    store = Store(store_dir)
+    run_refresh(store, reg, reg.sources)
+    build_site(store, store_dir / "report")
+    return store_dir

@@ -232,3 +232,33 @@ def test_comparison_key_and_tracking_parameters() -> None:
     assert comparison_key("إيداع الطلبـــة") == comparison_key("ايداع الطلبه")
     assert strip_tracking("https://a.ma/x?utm_source=fb&id=3&gclid=9") == "https://a.ma/x?id=3"
     assert strip_tracking("www.a.ma/?fbclid=1") == "www.a.ma/"
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp"),
+    [
+        ("Dernière mise à jour : 12 mars 2025", True),
+        ("Mis à jour le 03/04/2025", True),
+        ("Last updated: 12 March 2025", True),
+        ("Published on 2025-03-12 by the editors", True),
+        ("آخر تحديث: 12 مارس 2025", True),
+        ("عدد المشاهدات: ١٢٠٤", True),
+        ("Vues : 1 204", True),
+        ("Le taux est mis à jour le 1er janvier : 6,50%", False),  # a rule, not a stamp
+        ("Dernière mise à jour", False),  # no date or count
+        ("Publié le décret n° 2-05-733 " + "relatif à l'assurance maladie " * 5, False),
+        ("الخطوة 3: تحديث المعطيات قبل 12 مارس", False),
+    ],
+)
+def test_page_stamps(line: str, stamp: bool) -> None:
+    from extractors.noise import is_page_stamp
+
+    assert is_page_stamp(line) is stamp
+
+
+def test_a_changed_page_stamp_is_noise_and_a_changed_rule_next_to_it_is_not() -> None:
+    old = make_document("Dernière mise à jour : 12 mars 2025\n\nLe taux est de 6,37%.\n", 1)
+    new = make_document("Dernière mise à jour : 3 avril 2025\n\nLe taux est de 6,50%.\n", 2)
+    got = {(c.before, c.significance) for c in diff(old, new).changes}
+    assert ("Dernière mise à jour : 12 mars 2025", "noise") in got
+    assert ("6,37%", "substantive") in got

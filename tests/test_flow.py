@@ -60,8 +60,15 @@ def test_flow_records_the_corpus_then_reports_no_change(
     }  # fmt: skip
     assert all(e["resource"]["prefect.resource.id"].startswith("dalil.source.") for e in events)
 
+    # the review site is rebuilt at the end of each run; an unchanged store rewrites nothing
+    site = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in (store / "report").rglob("*.*")}
+    assert store / "report" / "index.html" in site
+    assert len([p for p in site if p.parent.name == "consonews-amo-cnss"]) >= 4
+
     second = refresh(offline=True, store=str(store), registry=str(corpus))
     assert [o["outcome"] for o in second] == ["unchanged"] * SHIPPED
+    again = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in (store / "report").rglob("*.*")}
+    assert again == site
 
 
 def _events(api: str, name: str, expect: int, wait: float = 20.0) -> list[dict]:
