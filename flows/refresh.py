@@ -192,8 +192,8 @@ def refresh(
             logger.info("[%d/%d] %s: %s", done, len(pending), outcome.source_id, outcome.label)
         finish_run(st, reg, chosen, outcomes)
         _artifacts(st, outcomes, {s.id: s.title for s in chosen})
-        if report:
-            _report(st, logger)
+        if report and (len(pending) or not st.exists("report", "index.html")):
+            _report(st, logger)  # nothing worked on: the site is as it was
     order = {s.id: i for i, s in enumerate(chosen)}
     outcomes.sort(key=lambda o: order[o.source_id])
     summary = [asdict(o) for o in outcomes]
