@@ -169,13 +169,13 @@ def refresh(
     st = Store(store or default_store_url())
     outcomes: list[Outcome] = []
     with st.lock():
-        result_storage(st, save=True)
-        if removed := st.repair():
-            logger.warning("repaired the store: removed %d partial file(s)", len(removed))
         entries = st.index()["sources"]
         pending = [s for s in chosen if needs_work(entries.get(s.id), reg, s, offline)]
         if pending and doc_timeout:
-            prestart()  # the extraction processes' models load while tasks start
+            prestart()  # the extraction processes' models load during the repair scan
+        result_storage(st, save=True)
+        if removed := st.repair():
+            logger.warning("repaired the store: removed %d partial file(s)", len(removed))
         outcomes += [Outcome(s.id, "unchanged", skipped=True) for s in chosen if s not in pending]
         if len(pending) < len(chosen):
             logger.info("%d source(s) unchanged since their latest version", len(outcomes))
