@@ -2,7 +2,8 @@
 Arabic, French, English; ~10% damaged Arabic), each measurement in a new process.
 
 Baseline: the same full refresh in-process without Prefect (``flows.pipeline.run_refresh``).
-Measured against it: the refresh flow on threads (full, no change, 5% changed), its peak
+Measured against it: ``dalil refresh --offline`` (the CLI, called in the measuring
+process) on threads (full, no change, 5% changed), its peak
 RSS, Prefect's share of the time, and the same full refresh on two worker processes and on
 a local Dask cluster of two workers; then a 250-document corpus for memory flatness.
 The Prefect API is a temporary local server started once for the whole benchmark.
@@ -72,11 +73,24 @@ if mode == "pipeline":
     from flows.store import Store
     reg = load_registry(registry)
     outcomes = [o.outcome for o in run_refresh(Store(store), reg, reg.sources)]
-else:
-    from flows.refresh import refresh
-    from flows.runners import make_task_runner
-    flow = refresh.with_options(task_runner=make_task_runner(runner, workers={workers}))
-    outcomes = [o["outcome"] for o in flow(offline=True, store=store, registry=registry)]
+else:  # what a maintainer runs: the dalil CLI (in this process)
+    from flows.cli import app
+
+    def _latest():
+        try:
+            with open(store + "/index.json") as fh:
+                entries = json.load(fh)["sources"]
+        except OSError:
+            return {{}}
+        return {{k: v.get("latest_version") for k, v in entries.items()}}
+
+    before = _latest()
+    extra = {{"threads": [], "processes": ["--workers", "{workers}"],
+              "dask": ["--task-runner", "dask", "--workers", "{workers}"]}}[runner]
+    app(["refresh", "--offline", "--store", store, "--registry", registry, *extra],
+        standalone_mode=False)
+    after = _latest()
+    outcomes = ["new" if after.get(k) != before.get(k) else "unchanged" for k in after]
 seconds = time.perf_counter() - started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -15,7 +15,8 @@ from rich.console import Console
 
 from extractors.errors import ExtractionError
 from extractors.models import SourceKind, json_schemas
-from flows.isolation import DEFAULT_TIMEOUT
+from flows.isolation import DEFAULT_TIMEOUT, prestart
+from flows.pipeline import needs_work
 from flows.registry import DEFAULT_REGISTRY, RegistryError, load_registry
 from flows.settings import apply_prefect_defaults
 from flows.store import Store, StoreError, StoreLockedError, default_store_url
@@ -77,10 +78,13 @@ def refresh(
         raise _fail(f"--task-runner must be threads, processes or dask, not {task_runner!r}")
     try:
         reg = load_registry(registry)
-        reg.select(source, kind)
-        Store(store or default_store_url())
+        chosen = reg.select(source, kind)
+        st = Store(store or default_store_url())
+        entries = st.index()["sources"]
     except (RegistryError, StoreError) as exc:
         raise _fail(str(exc)) from None
+    if doc_timeout and any(needs_work(entries.get(s.id), reg, s, offline) for s in chosen):
+        prestart()  # the extraction processes load their models while Prefect starts
     apply_prefect_defaults()
     from flows.refresh import refresh as refresh_flow
     from flows.runners import make_task_runner
