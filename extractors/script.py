@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Sequence
 
 _WORD = re.compile(r"[^\W\d_]+")
+# URLs and e-mail addresses are Latin letters whatever the language around them
+_ADDRESSES = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+|\S+\.(?:ma|org|com|net|fr)(?:/\S*)?", re.I)
 
 # Common function words: general language knowledge, not taken from any corpus document.
 _FUNCTION_WORDS = {
@@ -111,8 +113,12 @@ def detect_language(text: str, allowed: Sequence[str] = ()) -> str | None:
 
     Arabic is decided by script. Latin text is French or English by function words; when
     ``allowed`` (the source's declared languages) names only one of them, that one wins.
-    Returns None for text with no letters.
+    Returns None for text with no letters. URLs and e-mail addresses do not count, unless
+    the text is nothing else.
     """
+    prose = _ADDRESSES.sub(" ", text)
+    if any(ch.isalpha() for ch in prose):
+        text = prose
     letters = sum(ch.isalpha() for ch in text)
     if not letters:
         return None

@@ -255,7 +255,14 @@ def _source_pages(
         if state == "pending":
             view.pending += 1
         if is_alert(cs):
-            view.last_change = {"date": f"{when:%Y-%m-%d}", "summary": summary, "href": href}
+            first = next(c for c in cs.changes if c.significance in ("substantive", "editorial"))
+            view.last_change = {
+                "date": f"{when:%Y-%m-%d}",
+                "kind": first.kind,
+                "before": _short(first.before, 60),
+                "after": _short(first.after, 60),
+                "href": href,
+            }
         counts = Counter(c.significance for c in cs.changes)
         table.append(
             {
@@ -383,6 +390,8 @@ def _event(change: Change, old: Document | None, new: Document | None, state: st
         "anchor": f"e-{change.id}",
         "kind": change.kind,
         "summary": change.summary,
+        "before_short": _short(change.before, 80),
+        "after_short": _short(change.after, 80),
         "state": state,
         "before_text": before_block.text if before_block else change.before,
         "after_text": after_block.text if after_block else change.after,
@@ -396,11 +405,13 @@ def _event(change: Change, old: Document | None, new: Document | None, state: st
 
 
 def _lang(block: Block | None, text: str | None, kind: str) -> str | None:
+    """The language of what a side shows: its block's, or else the text's own (a URL
+    shown on its own reads left to right)."""
+    if block is not None and block.lang:
+        return block.lang
     if kind.startswith("url_"):
-        return "en"  # a URL reads left to right
-    if text:
-        return detect_language(text)
-    return block.lang if block else None
+        return "en"
+    return detect_language(text) if text else None
 
 
 def _snapshot(store: Store, env: Environment, writer: _Writer, doc: Document) -> str:
@@ -424,7 +435,7 @@ def _snapshot(store: Store, env: Environment, writer: _Writer, doc: Document) ->
         size=len(data),
         kind=doc.source.kind,
         lines=text.splitlines(),
-        built_at="",
+        built_at=f"from snapshot {digest[:12]}",
     )
     writer.write(page, html, _fingerprint(digest))
     return page

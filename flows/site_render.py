@@ -37,17 +37,34 @@ def safe_href(url: str | None) -> str | None:
     return None
 
 
+_URL_WORD = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:ma|org|com|net|fr)(?:/\S*)?", re.I)
+
+
+def _isolate_urls(text: str) -> str:
+    """``text`` escaped, each URL in a left-to-right isolate (inside Arabic it would
+    otherwise be reordered around its slashes and dots)."""
+    out, at = [], 0
+    for match in _URL_WORD.finditer(text):
+        out.append(str(escape(text[at : match.start()])))
+        out.append(f'<bdi dir="ltr">{escape(match.group(0))}</bdi>')
+        at = match.end()
+    out.append(str(escape(text[at:])))
+    return "".join(out)
+
+
 def side(ops: list[WordOp], keep: str) -> Markup:
     """One side of a word-level diff: ``before`` marks deletions, ``after`` insertions."""
     parts = []
     for op in ops:
         if op.op == "equal":
-            parts.append(str(escape(op.text)))
+            parts.append(_isolate_urls(op.text))
         elif op.op == "delete" and keep == "before":
-            parts.append(f"<del>{escape(op.text)}</del>")
+            parts.append(
+                f'<del><span class="sr-only">removed: </span>{_isolate_urls(op.text)}</del>'
+            )
         elif op.op == "insert" and keep == "after":
-            parts.append(f"<ins>{escape(op.text)}</ins>")
-    return Markup(" ".join(parts))
+            parts.append(f'<ins><span class="sr-only">added: </span>{_isolate_urls(op.text)}</ins>')
+    return Markup(" ".join(parts)) if parts else Markup('<span class="none">∅</span>')
 
 
 class Span:

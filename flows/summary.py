@@ -13,16 +13,26 @@ from extractors.arabic import LineRepair
 from flows.pipeline import outcome_label
 from flows.registry import Source
 
+FOLD_UNCHANGED = 20  # more unchanged sources than this make one row, not one each
+
 
 def outcomes_table(outcomes: Iterable[dict[str, Any]]) -> Table:
-    """Source, outcome, new version and number of changes, one row per source."""
+    """Source, outcome, new version and number of changes, one row per source; past
+    ``FOLD_UNCHANGED`` unchanged sources, those are one row with their count."""
+    outcomes = list(outcomes)
+    quiet = [o for o in outcomes if o["outcome"] == "unchanged" and not o["versions"]]
+    fold = len(quiet) > FOLD_UNCHANGED
     table = Table(title="dalil refresh")
     for column in ("source", "outcome", "new version", "changes"):
         table.add_column(column, justify="right" if column == "changes" else "left")
     for o in outcomes:
+        if fold and o in quiet:
+            continue
         versions = o["versions"]
         label = outcome_label(o["outcome"], versions)
         table.add_row(o["source_id"], label, versions[-1] if versions else "—", str(o["changes"]))
+    if fold:
+        table.add_row(f"({len(quiet)} sources)", "no change", "—", "0")
     return table
 
 

@@ -147,3 +147,17 @@ def test_diff_and_changes_commands(tmp_path: Path, corpus: Path) -> None:
     assert "address_changed" in shaped.stdout and "ص.ب" not in shaped.stdout  # shaped forms
     since = runner.invoke(app, [*args, "--since", "2025-10-16", "--significance", "substantive"])
     assert "figure_changed" in since.stdout and "url_changed" not in since.stdout
+
+
+def test_the_summary_folds_many_unchanged_sources_into_one_row() -> None:
+    from flows.summary import as_text, outcomes_table
+
+    def outcome(i: int, what: str) -> dict:
+        versions = ["20251001T000000Z-abc"] if what == "new" else []
+        return {"source_id": f"s{i:03d}", "outcome": what, "versions": versions, "changes": 1}
+
+    few = as_text(outcomes_table([outcome(i, "unchanged") for i in range(5)]))
+    assert few.count("no change") == 5
+    many = [outcome(i, "unchanged") for i in range(300)] + [outcome(300, "new")]
+    text = as_text(outcomes_table(many))
+    assert "(300 sources)" in text and text.count("no change") == 1 and "s300" in text

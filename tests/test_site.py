@@ -73,7 +73,9 @@ def test_blocks_carry_the_direction_of_their_language(review_site: Path) -> None
     assert (after["dir"], after["lang"]) == ("rtl", "ar")
     url_page = _soup(_change_page(site, "alouadifa-amo-tadamon", "2025-10-15"))
     cell = url_page.select_one("article.event td.after")
-    assert cell["dir"] == "ltr", "a URL reads left to right inside Arabic pages"
+    assert cell["dir"] == "rtl", "the URL's Arabic block reads right to left"
+    assert cell.select_one("ins bdi")["dir"] == "ltr", "and the URL in it left to right"
+    assert "www.cnss.ma/ar/services" in cell.select_one("ins bdi").get_text()
     (version,) = (site / "versions" / "expatexchange-amo-enrolment").glob("*.html")
     dirs = {d["dir"] for d in _soup(version).select("li.block > div")}
     assert dirs == {"ltr"}

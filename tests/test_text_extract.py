@@ -119,3 +119,19 @@ def test_sniff_kind(data: bytes, kind: str) -> None:
 
 def test_title_prefers_the_hint_then_the_first_heading() -> None:
     assert doc_of("intro line.\n\nMain Title\n\nBody text here.\n").title == "Main Title"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("زيارة الموقع الرسمي www.cnss.ma/ar/services.", "ar"),  # the URL is not the language
+        ("للمزيد من المعلومات: https://services.example.org/amoe/suivi?lang=ar", "ar"),
+        ("راسلونا على amo-etudiants@cnops.org.ma", "ar"),
+        ("Inscription sur www.cnss.ma", "fr"),
+        ("www.cnss.ma/ar/services", "fr"),  # nothing but a URL: its letters decide
+    ],
+)
+def test_language_ignores_urls_and_mail_addresses(text: str, lang: str) -> None:
+    from extractors.script import detect_language
+
+    assert detect_language(text, ["ar", "fr"]) == lang
