@@ -71,6 +71,7 @@ class _Writer:
         except (OSError, ValueError):
             self.old = {}
         self.new: dict[str, dict[str, str]] = {}
+        self.folders: set[Path] = set()
 
     def fresh(self, page: str, inputs: str) -> bool:
         """Whether ``page`` was built from the same inputs and is still there."""
@@ -92,7 +93,9 @@ class _Writer:
         if self.old.get(page, {}).get("sha256") == digest and target.exists():
             self.result.unchanged += 1
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
         tmp = target.with_name(f".{target.name}.part")
         tmp.write_bytes(data)
         os.replace(tmp, target)
@@ -144,6 +147,7 @@ class _SourceView:
     versions: list[str]
     changesets: dict[str, ChangeSet]
     decisions: Decisions
+    docs: dict[str, Document | None] = field(default_factory=dict)  # the last two read
     points: list[dict[str, Any]] = field(default_factory=list)
     pending: int = 0
     last_change: dict[str, Any] | None = None
@@ -159,17 +163,20 @@ def build_site(store: Store, out: Path | str) -> SiteResult:
     views = [_source_view(store, sid, entry) for sid, entry in _entries(store).items()]
     span = Span([version_time(v) for view in views for v in view.versions])
     newest = span.last.strftime("%Y-%m-%d %H:%M UTC") if views else "—"
-    common = {"built_at": f"for the store as of {newest}"}
+    # pages other than the two lists do not name the store's date: a new version elsewhere
+    # must not rewrite them
+    common: dict[str, Any] = {"built_at": ""}
+    dated = {"built_at": f"for the store as of {newest}"}
     rows: list[dict[str, Any]] = []
     for view in views:
-        rows += _source_pages(store, env, writer, view, span, common)
+        rows += _source_pages(store, env, writer, view, common)
     rows.sort(key=lambda r: (r["date"], r["source"]), reverse=True)
     home = env.get_template("home.html").render(
         root="",
         sources=views,
         span=span,
         pending_total=sum(v.pending for v in views),
-        **common,
+        **dated,
     )
     writer.write("index.html", home)
     changes = env.get_template("changes.html").render(
@@ -177,7 +184,7 @@ def build_site(store: Store, out: Path | str) -> SiteResult:
         rows=rows,
         source_ids=[v.id for v in views],
         languages=sorted({r["lang"] for r in rows if r["lang"]}),
-        **common,
+        **dated,
     )
     writer.write("changes.html", changes)
     writer.write("assets/site.css", (TEMPLATES / "assets" / "site.css").read_bytes())
@@ -228,7 +235,6 @@ def _source_pages(
     env: Environment,
     writer: _Writer,
     view: _SourceView,
-    span: Span,
     common: dict[str, Any],
 ) -> list[dict[str, Any]]:
     """The pages of one source; returns its rows for the change list."""
@@ -295,7 +301,7 @@ def _source_pages(
         page = f"versions/{view.id}/{vid}.html"
         inputs = _fingerprint(view.title, view.url, versions_listing.get(f"{vid}.json"))
         if not writer.fresh(page, inputs):
-            doc = store.read_version(view.id, vid)
+            doc = _version(store, view, vid)
             if doc is not None:
                 html = env.get_template("version.html").render(
                     root="../../",
@@ -308,11 +314,22 @@ def _source_pages(
         previous = vid
     table.reverse()
     _procedures_page(store, env, writer, view, versions_listing, common)
+    # its own time axis: a new version elsewhere does not rewrite this page
+    own = Span([version_time(v) for v in view.versions])
     page = env.get_template("source.html").render(
-        root="../", source=view, versions=table, span=span, **common
+        root="../", source=view, versions=table, span=own, **common
     )
     writer.write(f"sources/{view.id}.html", page)
     return rows
+
+
+def _version(store: Store, view: _SourceView, vid: str) -> Document | None:
+    """A version's Document, read once while its pages and its successor's are built."""
+    if vid not in view.docs:
+        if len(view.docs) >= 2:
+            view.docs.pop(next(iter(view.docs)))
+        view.docs[vid] = store.read_version(view.id, vid)
+    return view.docs[vid]
 
 
 def _row(
@@ -351,8 +368,8 @@ def _changeset_page(
     inputs: str,
     common: dict[str, Any],
 ) -> None:
-    new = store.read_version(view.id, cs.to_version)
-    old = store.read_version(view.id, cs.from_version) if cs.from_version else None
+    new = _version(store, view, cs.to_version)
+    old = _version(store, view, cs.from_version) if cs.from_version else None
     groups = []
     for significance in ORDER:
         events = [
@@ -435,7 +452,7 @@ def _snapshot(store: Store, env: Environment, writer: _Writer, doc: Document) ->
         size=len(data),
         kind=doc.source.kind,
         lines=text.splitlines(),
-        built_at=f"from snapshot {digest[:12]}",
+        built_at="",
     )
     writer.write(page, html, _fingerprint(digest))
     return page
@@ -454,7 +471,7 @@ def _procedures_page(
     inputs = _fingerprint(view.title, view.published, versions_listing.get(f"{head}.json"))
     if head is None or writer.fresh(page, inputs):
         return
-    doc = store.read_version(view.id, head)
+    doc = _version(store, view, head)
     if doc is None:
         return
     blocks = {b.id: b for b in doc.blocks}
