@@ -314,6 +314,7 @@ def _source_pages(
         previous = vid
     table.reverse()
     _procedures_page(store, env, writer, view, versions_listing, common)
+    view.docs.clear()  # the views of every source live until the home page is built
     # its own time axis: a new version elsewhere does not rewrite this page
     own = Span([version_time(v) for v in view.versions])
     page = env.get_template("source.html").render(
