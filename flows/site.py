@@ -176,6 +176,7 @@ def build_site(store: Store, out: Path | str) -> SiteResult:
         sources=views,
         span=span,
         pending_total=sum(v.pending for v in views),
+        filters=True,
         **dated,
     )
     writer.write("index.html", home)
@@ -184,6 +185,7 @@ def build_site(store: Store, out: Path | str) -> SiteResult:
         rows=rows,
         source_ids=[v.id for v in views],
         languages=sorted({r["lang"] for r in rows if r["lang"]}),
+        filters=True,
         **dated,
     )
     writer.write("changes.html", changes)
