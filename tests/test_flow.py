@@ -155,15 +155,25 @@ def test_the_corpus_on_two_worker_processes_and_on_a_local_dask_cluster(
     assert [o["outcome"] for o in second] == ["unchanged"] * SHIPPED
 
 
-def _extract_runs(flow_run_id: object) -> list:
+def _extract_runs(flow_run_id: object, expect: int, wait: float = 30.0) -> list:
+    """The flow run's extract task runs, waiting for the server to record ``expect`` of
+    them in a final state (it records task runs from events, a little after they end)."""
+    import time
+
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-    with get_client(sync_client=True) as client:
-        runs = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
-        )
-    return [r for r in runs if r.name.startswith("extract ")]
+    deadline = time.monotonic() + wait
+    while True:
+        with get_client(sync_client=True) as client:
+            runs = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+            )
+        runs = [r for r in runs if r.name.startswith("extract ")]
+        done = [r for r in runs if r.state is not None and r.state.is_final()]
+        if len(done) >= expect or time.monotonic() > deadline:
+            return runs
+        time.sleep(0.5)
 
 
 def test_extractions_are_cached_by_content_and_extractor_version_in_the_store(
@@ -175,8 +185,8 @@ def test_extractions_are_cached_by_content_and_extractor_version_in_the_store(
 
     store = tmp_path / "store"
     first = refresh(offline=True, store=str(store), registry=str(corpus), return_state=True)
-    runs = _extract_runs(first.state_details.flow_run_id)
     snapshots = sum(len(entry["versions"]) for entry in first.result())
+    runs = _extract_runs(first.state_details.flow_run_id, snapshots)
     assert len(runs) == snapshots and not any(r.state.name == "Cached" for r in runs)
     cached = sorted(p.name for p in (store / "cache" / "extractions").iterdir())
     assert len(cached) == snapshots  # results persisted in the store's own location
@@ -189,7 +199,7 @@ def test_extractions_are_cached_by_content_and_extractor_version_in_the_store(
         shutil.rmtree(store / folder, ignore_errors=True)
     (store / "index.json").unlink()
     again = refresh(offline=True, store=str(store), registry=str(corpus), return_state=True)
-    runs = _extract_runs(again.state_details.flow_run_id)
+    runs = _extract_runs(again.state_details.flow_run_id, snapshots)
     assert len(runs) == snapshots and all(r.state.name == "Cached" for r in runs)
     assert {p.name: p.read_bytes() for p in (store / "latest").iterdir()} == latest
 
@@ -199,7 +209,7 @@ def test_extractions_are_cached_by_content_and_extractor_version_in_the_store(
         shutil.rmtree(store / folder, ignore_errors=True)
     (store / "index.json").unlink()
     third = refresh(offline=True, store=str(store), registry=str(corpus), return_state=True)
-    runs = _extract_runs(third.state_details.flow_run_id)
+    runs = _extract_runs(third.state_details.flow_run_id, snapshots)
     assert runs and not any(r.state.name == "Cached" for r in runs)
 
 
