@@ -8,7 +8,9 @@ from collections.abc import Sequence
 
 _WORD = re.compile(r"[^\W\d_]+")
 # URLs and e-mail addresses are Latin letters whatever the language around them
-_ADDRESSES = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+|\S+\.(?:ma|org|com|net|fr)(?:/\S*)?", re.I)
+URL_OR_MAIL = re.compile(
+    r"(?:https?://|www\.)\S+|\S+@\S+|\S+\.(?:ma|org|com|net|fr)(?:/\S*)?", re.I
+)
 
 # Common function words: general language knowledge, not taken from any corpus document.
 _FUNCTION_WORDS = {
@@ -116,7 +118,7 @@ def detect_language(text: str, allowed: Sequence[str] = ()) -> str | None:
     Returns None for text with no letters. URLs and e-mail addresses do not count, unless
     the text is nothing else.
     """
-    prose = _ADDRESSES.sub(" ", text)
+    prose = URL_OR_MAIL.sub(" ", text)
     if any(ch.isalpha() for ch in prose):
         text = prose
     letters = sum(ch.isalpha() for ch in text)

@@ -102,10 +102,8 @@ class WorkerPool:
         that it loads while the caller does other work."""
         from multiprocessing import forkserver
 
-        context = self._start()
-        threading.Thread(
-            target=lambda: forkserver.ensure_running() if context else None, daemon=True
-        ).start()
+        self._start()  # sets the fork server's preload before it starts
+        threading.Thread(target=forkserver.ensure_running, daemon=True).start()
 
     def _take(self) -> _Worker:
         with self._lock:

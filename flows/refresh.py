@@ -18,11 +18,10 @@ from prefect.tasks import exponential_backoff
 from extractors import EXTRACTOR_VERSION
 from extractors.models import Document
 from flows.fetch import FetchError, fetch
-from flows.isolation import DEFAULT_TIMEOUT, prestart, run_isolated
+from flows.isolation import DEFAULT_TIMEOUT, prestart, time_limited
 from flows.pipeline import (
     Extractor,
     Outcome,
-    extract_snapshot,
     finish_run,
     needs_work,
     refresh_source,
@@ -87,8 +86,7 @@ def extract_task(
 ) -> Document:
     """One snapshot's extraction, in a worker process under the per-document time limit;
     cached by content (see ``_extraction_key``), its result kept in the store."""
-    args = (data, digest, source, captured_at, meta)
-    return run_isolated(extract_snapshot, args, source.id, timeout)
+    return time_limited(timeout)(data, digest, source, captured_at, meta)
 
 
 def result_storage(store: Store, save: bool = False) -> Path | str:

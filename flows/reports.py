@@ -33,10 +33,11 @@ def version_time(version: str) -> datetime:
 
 def _arrow(change: Change) -> str:
     before, after = change.before or "∅", change.after or "∅"
-    return f"{_one_line(before)} → {_one_line(after)}"
+    return f"{one_line(before)} → {one_line(after)}"
 
 
-def _one_line(text: str, size: int = 120) -> str:
+def one_line(text: str, size: int = 120) -> str:
+    """``text`` on one line, cut to ``size`` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= size else text[: size - 1] + "…"
 
@@ -106,7 +107,7 @@ def atom_feed(entries: Iterable[tuple[str, ChangeSet]], *, title: str, feed_id: 
         summary = f"{len(shown)} change(s): " + "; ".join(c.summary for c in shown[:3])
         out += [
             "  <entry>",
-            f"    <title>{escape(source)}: {escape(_one_line(summary, 200))}</title>",
+            f"    <title>{escape(source)}: {escape(one_line(summary, 200))}</title>",
             f"    <id>urn:dalil:{escape(source)}:{escape(cs.to_version)}</id>",
             f"    <updated>{stamp}</updated>",
             f'    <content type="html">{escape(f"<ul>{items}</ul>")}</content>',

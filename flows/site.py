@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 from extractors.diff import word_diff
 from extractors.models import Block, Change, ChangeSet, Document
 from extractors.script import detect_language
-from flows.reports import is_alert, version_time
+from flows.reports import is_alert, one_line, version_time
 from flows.reviews import Decisions, event_state, locate, needs_review, reviews, set_state
 from flows.site_render import (
     SITE_VERSION,
@@ -281,7 +281,7 @@ def _source_pages(
                 "counts": [(s, counts[s]) for s in ORDER if counts[s]],
             }
         )
-        if needs_review(cs, view.publish) and not cs.technical_upgrade and not cs.revert_of:
+        if needs_review(cs, view.publish) and not cs.revert_of:
             rows += [
                 _row(view, cs, change, href, when, event_state(view.decisions, cs, change))
                 for change in cs.changes
@@ -354,10 +354,7 @@ def _row(
 
 
 def _short(text: str | None, size: int = 160) -> str | None:
-    if text is None:
-        return None
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[: size - 1] + "…"
+    return None if text is None else one_line(text, size)
 
 
 def _changeset_page(

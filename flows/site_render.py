@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from extractors.models import WordOp
-from extractors.script import detect_language, direction
+from extractors.script import URL_OR_MAIL, detect_language, direction
 
 SITE_VERSION = "1"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -37,14 +37,11 @@ def safe_href(url: str | None) -> str | None:
     return None
 
 
-_URL_WORD = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:ma|org|com|net|fr)(?:/\S*)?", re.I)
-
-
 def _isolate_urls(text: str) -> str:
     """``text`` escaped, each URL in a left-to-right isolate (inside Arabic it would
     otherwise be reordered around its slashes and dots)."""
     out, at = [], 0
-    for match in _URL_WORD.finditer(text):
+    for match in URL_OR_MAIL.finditer(text):
         out.append(str(escape(text[at : match.start()])))
         out.append(f'<bdi dir="ltr">{escape(match.group(0))}</bdi>')
         at = match.end()

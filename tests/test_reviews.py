@@ -13,6 +13,7 @@ from extractors.diff import diff
 from flows.pipeline import run_refresh
 from flows.registry import load_registry
 from flows.reviews import (
+    NOISE_FILE,
     Decisions,
     ReviewError,
     apply_review,
@@ -98,9 +99,6 @@ def test_a_dismissed_substantive_event_becomes_a_replayable_noise_case(
     # a confirmation writes no noise case
     apply_review(store, target, "confirmed", "karim", noise_file=noise)
     assert len(read_noise(noise)) == 1
-
-
-NOISE_FILE = Path(__file__).resolve().parent.parent / "corpus" / "noise_regressions.jsonl"
 
 
 @pytest.mark.parametrize(
