@@ -1,0 +1,103 @@
+"""A store written by an earlier build of dalil still reads back, its extraction cache keys
+still match, and a re-run over it reports no change.
+
+``fixtures/store_premove/`` was written by ``dalil refresh --offline`` (extractor 0.3.1)
+before the code was regrouped by stage (three sources: two HTML pages, one with two
+versions, and a PDF); the report site and the lock were left out.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from extractors import EXTRACTOR_VERSION
+from extractors.models import Document
+from flows.pipeline import extract_snapshot, run_refresh
+from flows.refresh import _extraction_key
+from flows.registry import load_registry
+from flows.store import Store
+from tests.conftest import CORPUS
+
+FIXTURE = Path(__file__).parent / "fixtures" / "store_premove"
+SOURCES = ("consonews-amo-cnss", "map-amo-tadamon-figures", "synthetic-amoe-leaflet-pdf")
+
+
+@pytest.fixture
+def old_store(tmp_path: Path) -> Store:
+    shutil.copytree(FIXTURE, tmp_path / "store")
+    return Store(tmp_path / "store")
+
+
+def _registry():
+    registry = load_registry(CORPUS / "sources.yaml")
+    return registry, [registry.get(s) for s in SOURCES]
+
+
+def test_every_stored_version_and_change_set_reads_back(old_store: Store) -> None:
+    assert old_store.sources() == sorted(SOURCES)
+    read = 0
+    for source_id in SOURCES:
+        versions = old_store.versions(source_id)
+        assert versions, source_id
+        for vid in versions:
+            doc = old_store.read_version(source_id, vid)
+            assert doc is not None and doc.version == vid
+            assert doc.extractor.version == EXTRACTOR_VERSION  # nothing extracted changed
+            assert old_store.read_changes(source_id, vid) is not None
+            read += 1
+        assert old_store.latest(source_id).version == versions[-1]
+    assert read == 4  # consonews has two versions
+
+
+def test_cache_keys_still_name_the_stored_extractions(old_store: Store) -> None:
+    """The extraction cache key computed now names a file written before, and that file
+    decodes to the same Document as the stored version."""
+    _, sources = _registry()
+    cache = Path(old_store.path("cache", "extractions"))
+    for source in sources:
+        for vid in old_store.versions(source.id):
+            doc = old_store.read_version(source.id, vid)
+            digest = doc.source.sha256
+            meta = old_store.read_json("snapshots", f"{digest}.json")
+            params = {
+                "source": source,
+                "digest": digest,
+                "captured_at": datetime.fromisoformat(meta["captured_at"]),
+                "meta": meta,
+            }
+            record = json.loads((cache / _extraction_key(None, params)).read_text())
+            payload = json.loads(record["result"])
+            assert payload["__class__"] == "extractors.models.Document"
+            assert Document.model_validate(payload["data"]) == doc
+
+
+def test_re_extraction_gives_the_stored_documents(old_store: Store) -> None:
+    """Extraction itself is unchanged: each stored snapshot extracts to its stored Document."""
+    _, sources = _registry()
+    for source in sources:
+        for vid in old_store.versions(source.id):
+            doc = old_store.read_version(source.id, vid)
+            digest = doc.source.sha256
+            meta = old_store.read_json("snapshots", f"{digest}.json")
+            data = old_store.read_snapshot(digest)
+            again = extract_snapshot(
+                data, digest, source, datetime.fromisoformat(meta["captured_at"]), meta
+            )
+            assert again.model_dump(mode="json") == doc.model_dump(mode="json"), vid
+
+
+def test_a_re_run_over_the_old_store_reports_no_change(old_store: Store) -> None:
+    registry, sources = _registry()
+    Path(old_store.path("index.json")).unlink()  # so that every source is worked on again
+    outcomes = run_refresh(old_store, registry, sources)
+    assert [(o.source_id, o.label, o.skipped) for o in outcomes] == [
+        (s, "no change", False) for s in SOURCES
+    ]
+    assert sorted(old_store.index()["sources"]) == sorted(SOURCES)
+    for source_id in SOURCES:
+        assert old_store.index()["sources"][source_id]["status"] == "ok"
