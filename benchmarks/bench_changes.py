@@ -1,4 +1,4 @@
-"""Mutation benchmark for change detection (``extractors.diff``), against a plain
+"""Mutation benchmark for change detection (``extractors.changes.diff``), against a plain
 line-level ``difflib`` diff of the visible text on the same pairs, in the same run.
 
 Every corpus document (text and HTML renditions of the seeds, and the synthetic leaflet
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from mutations import NOISE, RULES, Mutation, pdf_cases  # noqa: E402
 
-from extractors.diff import diff  # noqa: E402
+from extractors.changes.diff import diff  # noqa: E402
 from extractors.extract import extract, sniff_kind  # noqa: E402
 from extractors.models import Document  # noqa: E402
 

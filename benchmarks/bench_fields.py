@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from extractors.extract import extract, sniff_kind  # noqa: E402
 from extractors.fields import document_fields  # noqa: E402
+from extractors.fields.nlp import pipeline  # noqa: E402
 from extractors.models import Block  # noqa: E402
-from extractors.nlp import pipeline  # noqa: E402
 
 
 def corpus_documents() -> list[list[Block]]:

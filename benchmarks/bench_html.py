@@ -1,4 +1,4 @@
-"""Benchmark: extractors/html.py on the HTML pages of the four web seeds (their html
+"""Benchmark: extractors/formats/html.py on the HTML pages of the four web seeds (their html
 renditions in corpus/snapshots/), against ``trafilatura.extract`` on the same pages in the
 same run.
 
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
-from extractors.html import html_extract  # noqa: E402
+from extractors.formats.html import html_extract  # noqa: E402
 
 PAGES = sorted((ROOT / "corpus" / "snapshots").glob("*/*.html"))
 
@@ -103,7 +103,7 @@ def main() -> None:
     print("| measurement | pages/s | time vs baseline |")
     print("|---|---:|---:|")
     print(f"| `trafilatura.extract` (baseline) | {base:.1f} | 1.00× |")
-    name = "`extractors/html.py` (structure + furniture, trafilatura inside)"
+    name = "`extractors/formats/html.py` (structure + furniture, trafilatura inside)"
     print(f"| {name} | {ours:.1f} | {base / ours:.2f}× |")
 
 

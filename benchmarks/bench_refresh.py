@@ -41,8 +41,8 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def baseline(work: Path) -> float:
+    from flows.acquire import load_registry
     from flows.pipeline import run_refresh
-    from flows.registry import load_registry
     from flows.store import Store
 
     registry = load_registry(ROOT / "corpus" / "sources.yaml")
@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dalil-bench-"))
-    from flows.registry import load_registry
+    from flows.acquire import load_registry
 
     docs = len(load_registry(ROOT / "corpus" / "sources.yaml").sources)
     try:

@@ -69,7 +69,7 @@ threading.Thread(target=_sample, daemon=True).start()
 started = time.perf_counter()
 if mode == "pipeline":
     from flows.pipeline import run_refresh
-    from flows.registry import load_registry
+    from flows.acquire import load_registry
     from flows.store import Store
     reg = load_registry(registry)
     outcomes = [o.outcome for o in run_refresh(Store(store), reg, reg.sources)]

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors.diff import diff  # noqa: E402
+from extractors.changes.diff import diff  # noqa: E402
 from extractors.models import (  # noqa: E402
     Block,
     Document,
@@ -38,8 +38,8 @@ from extractors.models import (  # noqa: E402
     Step,
 )
 from extractors.script import detect_language, direction  # noqa: E402
-from flows.reviews import apply_review, parse_target  # noqa: E402
-from flows.site import build_site  # noqa: E402
+from flows.review import build_site  # noqa: E402
+from flows.review.decisions import apply_review, parse_target  # noqa: E402
 from flows.store import Store  # noqa: E402
 
 

@@ -8,30 +8,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import EXTRACTOR_NAME, EXTRACTOR_VERSION
+from .arabic import repair_blocks
 from .errors import ExtractionError
 from .fields import document_fields
-from .html import html_extract
+from .formats import html_extract, pdf_extract, sniff_kind, text_blocks
+from .lines import block_text
 from .models import Block, Document, ExtractorInfo, SourceKind, SourceRef
 from .normalize import decode_utf8
-from .pdf import pdf_extract
 from .quality import measure
-from .repairing import repair_blocks
 from .script import detect_language, direction
-from .text import block_text, text_blocks
 
-_HTML_TAGS = (b"<html", b"<head", b"<body", b"<div", b"<p>", b"<p ", b"<meta ", b"<title>")
-
-
-def sniff_kind(data: bytes) -> SourceKind:
-    """Tell a PDF, an HTML page and plain text apart from their first bytes."""
-    head = data[:2048].lstrip().lower()
-    if head.startswith(b"%pdf"):
-        return "pdf"
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or any(
-        tag in head for tag in _HTML_TAGS
-    ):
-        return "html"
-    return "text"
+__all__ = ["extract", "sniff_kind", "warm_up"]
 
 
 @dataclass
@@ -142,8 +129,8 @@ def extract(
 def warm_up() -> None:
     """Load what every extraction shares (spaCy pipelines, the Arabic lexicon) now, so
     that processes forked afterwards start with it in memory."""
-    from .arabic.lexicon import default_lexicon
-    from .nlp import pipeline
+    from .arabic import default_lexicon
+    from .fields import pipeline
 
     default_lexicon()
     for lang in ("ar", "fr", "en"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .arabic.detect import is_damaged_token as is_damaged
+from .arabic import is_damaged_token as is_damaged
 from .models import Block, Quality
 
 

@@ -15,12 +15,12 @@ from rich.console import Console
 
 from extractors.errors import ExtractionError
 from extractors.models import SourceKind, json_schemas
-from flows.isolation import DEFAULT_TIMEOUT, prestart
+from flows.acquire import DEFAULT_REGISTRY, RegistryError, load_registry
+from flows.extraction import DEFAULT_TIMEOUT, prestart
 from flows.pipeline import needs_work
-from flows.registry import DEFAULT_REGISTRY, RegistryError, load_registry
+from flows.reports import outcomes_table, repair_report, sources_table
 from flows.settings import apply_prefect_defaults
 from flows.store import Store, StoreError, StoreLockedError, default_store_url
-from flows.summary import outcomes_table, repair_report, sources_table
 
 app = typer.Typer(
     help="dalil: Moroccan health-insurance procedures as versioned JSON.", no_args_is_help=True
@@ -133,7 +133,7 @@ def extract_cmd(
     except OSError as exc:
         raise _fail(f"{path}: {exc.strerror or exc}") from None
     chosen: SourceKind = kind or sniff_kind(data)  # type: ignore[assignment]
-    from flows.isolation import run_isolated
+    from flows.extraction import run_isolated
 
     job = partial(
         extract,
@@ -204,7 +204,7 @@ def diff_cmd(
     new: Annotated[Path, typer.Argument(help="The later Document JSON.")],
 ) -> None:
     """Print the ChangeSet JSON that takes OLD to NEW."""
-    from extractors.diff import diff
+    from extractors.changes import diff
     from extractors.models import Document
 
     docs = []
@@ -268,7 +268,7 @@ def report(
     ] = None,
 ) -> None:
     """Build the review site (static HTML, works offline) from the store."""
-    from flows.site import build_site, default_site_dir
+    from flows.review import build_site, default_site_dir
 
     try:
         st = Store(store or default_store_url())
@@ -300,8 +300,14 @@ def review(
     """Record a review decision (append-only), then bring the review site up to date."""
     import getpass
 
-    from flows.reviews import NOISE_FILE, ReviewError, apply_review, parse_target
-    from flows.site import build_site, default_site_dir
+    from flows.review import (
+        NOISE_FILE,
+        ReviewError,
+        apply_review,
+        build_site,
+        default_site_dir,
+        parse_target,
+    )
 
     if confirm == dismiss:
         raise _fail("say exactly one of --confirm or --dismiss")

@@ -13,19 +13,16 @@ from hashlib import sha256
 from typing import Any, Literal
 
 from extractors import EXTRACTOR_VERSION
-from extractors.diff import diff
+from extractors.changes import diff
 from extractors.errors import ExtractionError
 from extractors.models import ChangeSet, Document
-from flows.fetch import FetchError, FetchResult, fetch
-from flows.registry import Registry, Source
-from flows.reports import atom_feed, changeset_markdown
+from flows.acquire import FetchError, FetchResult, Registry, Source, fetch
+from flows.extraction import Extractor, extract_snapshot
+from flows.reports import atom_feed, changeset_markdown, outcome_label
 from flows.store import Store, StoreError
 
 STALE_AFTER_FAILURES = 3
 Fetcher = Callable[..., FetchResult]
-# (data, sha256, source, captured_at, fetch meta) -> Document: extract_snapshot, or a
-# wrapper of it (a time-limited process, a cached Prefect task)
-Extractor = Callable[[bytes, str, Source, datetime, dict[str, Any]], Document]
 
 
 @dataclass
@@ -44,15 +41,6 @@ class Outcome:
     @property
     def label(self) -> str:
         return outcome_label(self.outcome, self.versions)
-
-
-def outcome_label(outcome: str, versions: list[str]) -> str:
-    """How a source's outcome reads in logs and the summary table."""
-    if outcome == "failed":
-        return "failed" + (" (after recording new versions)" if versions else "")
-    if outcome == "unchanged":
-        return "no change"
-    return "new version" if len(versions) == 1 else f"{len(versions)} new versions"
 
 
 def _record(
@@ -89,36 +77,6 @@ def _record(
     result.outcome = "new"
     result.versions.append(doc.version)
     result.changes += len(changes.changes)
-    return doc
-
-
-def extract_snapshot(
-    data: bytes, digest: str, source: Source, captured_at: datetime, meta: dict[str, Any]
-) -> Document:
-    """One snapshot of a source as a Document, by the kind its bytes show; the charset
-    comes from the Content-Type its fetch recorded in ``meta``."""
-    # imported here: the extraction stack (spaCy, pdfplumber, trafilatura: ~2 s) is loaded
-    # where documents are extracted (the worker processes), not by every caller
-    from extractors.extract import extract, sniff_kind
-
-    kind = sniff_kind(data)
-    content_type = str(meta.get("content_type") or "")
-    charset = content_type.partition("charset=")[2].split(";")[0].strip() or None
-    doc = extract(
-        data,
-        kind=kind,
-        source_id=source.id,
-        fetched_at=captured_at,
-        sha256=digest,
-        snapshot=f"snapshots/{digest}",
-        url=source.url,
-        title=source.title,
-        languages=source.languages,
-        charset=charset,
-        selectors=source.selectors.model_dump() if source.selectors else None,
-    )
-    if kind != source.kind:
-        doc.quality.warnings.append(f"registry says {source.kind}, the snapshot is {kind}")
     return doc
 
 

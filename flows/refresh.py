@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
-from datetime import datetime
-from hashlib import sha256
-from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.filesystems import RemoteFileSystem
 from prefect.futures import as_completed
 from prefect.tasks import exponential_backoff
 
-from extractors import EXTRACTOR_VERSION
-from extractors.models import Document
-from flows.fetch import FetchError, fetch
-from flows.isolation import DEFAULT_TIMEOUT, prestart, time_limited
-from flows.pipeline import (
-    Extractor,
-    Outcome,
-    finish_run,
-    needs_work,
-    refresh_source,
-)
-from flows.registry import DEFAULT_REGISTRY, Registry, Source, load_registry
-from flows.reports import changeset_markdown, table_rows
+from flows.acquire import DEFAULT_REGISTRY, FetchError, Registry, Source, fetch, load_registry
+from flows.extraction import DEFAULT_TIMEOUT, cached_extractor, prestart, result_storage
+from flows.pipeline import Outcome, finish_run, needs_work, refresh_source
+from flows.reports import as_text, changeset_markdown, outcomes_table, table_rows
 from flows.runners import make_task_runner
 from flows.store import Store, default_store_url
-from flows.summary import as_text, outcomes_table
 
 
 def _retryable(_task: Any, _run: Any, state: Any) -> bool:
@@ -49,72 +34,6 @@ fetch_task = task(
     retry_delay_seconds=exponential_backoff(backoff_factor=2),
     retry_condition_fn=_retryable,
 )
-
-
-def _extraction_key(_context: Any, params: dict[str, Any]) -> str:
-    """The cache key of an extraction: the snapshot's sha256 and the extractor version,
-    plus a digest of what else goes into the Document (source fields, capture time)."""
-    source: Source = params["source"]
-    rest = json.dumps(
-        [
-            source.model_dump(mode="json", include={"id", "kind", "url", "title", "languages"}),
-            source.selectors.model_dump() if source.selectors else None,
-            params["captured_at"].isoformat(),
-            params["meta"].get("content_type"),
-        ],
-        sort_keys=True,
-    )
-    digest = sha256(rest.encode("utf-8")).hexdigest()[:16]
-    return f"{params['digest']}-{EXTRACTOR_VERSION}-{digest}"
-
-
-@task(
-    name="extract",
-    task_run_name="extract {source.id}",
-    cache_key_fn=_extraction_key,
-    persist_result=True,
-    result_serializer="json",
-    cache_result_in_memory=False,  # a Document is kept in the store, not in the flow's memory
-)
-def extract_task(
-    data: bytes,
-    digest: str,
-    source: Source,
-    captured_at: datetime,
-    meta: dict[str, Any],
-    timeout: float | None,
-) -> Document:
-    """One snapshot's extraction, in a worker process under the per-document time limit;
-    cached by content (see ``_extraction_key``), its result kept in the store."""
-    return time_limited(timeout)(data, digest, source, captured_at, meta)
-
-
-def result_storage(store: Store, save: bool = False) -> Path | str:
-    """Where cached extractions live: ``cache/extractions`` in the store's own location.
-
-    A local store gives a path; any other fsspec URL a RemoteFileSystem block, which
-    Prefect wants saved on the server (``save``, once per flow run) and named by slug.
-    """
-    base = store.path("cache", "extractions")
-    if store.local:
-        return Path(base)
-    name = "dalil-cache-" + sha256(store.url.encode("utf-8")).hexdigest()[:16]
-    if save:
-        basepath = f"{store.url.rstrip('/')}/cache/extractions"
-        RemoteFileSystem(basepath=basepath).save(name, overwrite=True)
-    return f"remote-file-system/{name}"
-
-
-def cached_extractor(store: Store, timeout: float | None) -> Extractor:
-    """An Extractor that goes through the cached ``extract`` task."""
-    cached = extract_task.with_options(result_storage=result_storage(store))
-
-    def extractor(
-        data: bytes, digest: str, source: Source, captured_at: datetime, meta: dict[str, Any]
-    ) -> Document:
-        return cached(data, digest, source, captured_at, meta, timeout)
-
-    return extractor
 
 
 # NO_CACHE: a refresh must run each time, and hashing its inputs per task costs time and
@@ -204,7 +123,7 @@ def refresh(
 
 def _report(store: Store, logger: Any) -> None:
     """Bring the review site up to date; a failure here never fails the refresh."""
-    from flows.site import build_site, default_site_dir
+    from flows.review import build_site, default_site_dir
 
     try:
         result = build_site(store, default_site_dir(store))

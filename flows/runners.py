@@ -10,7 +10,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 
 RunnerKind = Literal["threads", "processes", "dask"]
 # Documents in flight on threads: extraction runs in at most one process per core
-# (flows.isolation), so more threads only wait; a cap keeps a 1,000-source run from
+# (flows.extraction), so more threads only wait; a cap keeps a 1,000-source run from
 # holding 1,000 tasks (and their snapshots) at once, as Prefect's unbounded default would.
 DEFAULT_THREADS = 8
 

@@ -74,8 +74,8 @@ def make_document(text: str | bytes, day: int = 1, source_id: str = "src", langu
 @pytest.fixture(scope="session")
 def corpus_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped corpus refreshed once per session (all histories); copy before changing."""
+    from flows.acquire import load_registry
     from flows.pipeline import run_refresh
-    from flows.registry import load_registry
     from flows.store import Store
 
     folder = tmp_path_factory.mktemp("corpus-store")
@@ -99,9 +99,9 @@ def review_site(corpus_store_template: Path, tmp_path_factory: pytest.TempPathFa
     """The review site of the corpus histories plus a source whose two versions are full
     of script, attribute and javascript: URL injections; returns the store (site in
     ``report/``). Read-only: copy it before recording reviews."""
+    from flows.acquire import load_registry
     from flows.pipeline import run_refresh
-    from flows.registry import load_registry
-    from flows.site import build_site
+    from flows.review import build_site
     from flows.store import Store
 
     folder = tmp_path_factory.mktemp("review-site")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.diff import comparison_key, diff, word_diff, wording_significance
+from extractors.changes.diff import comparison_key, diff, word_diff, wording_significance
+from extractors.changes.noise import strip_tracking
 from extractors.models import ChangeSet
-from extractors.noise import strip_tracking
 from tests.conftest import make_document
 
 AR = (
@@ -251,7 +251,7 @@ def test_comparison_key_and_tracking_parameters() -> None:
     ],
 )
 def test_page_stamps(line: str, stamp: bool) -> None:
-    from extractors.noise import is_page_stamp
+    from extractors.changes.noise import is_page_stamp
 
     assert is_page_stamp(line) is stamp
 

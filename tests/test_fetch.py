@@ -11,9 +11,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from extractors.extract import sniff_kind
-from flows.fetch import USER_AGENT, FetchError, fetch
+from flows.acquire import USER_AGENT, FetchError, fetch, load_registry
 from flows.pipeline import run_refresh
-from flows.registry import load_registry
 from flows.store import Store
 from tests.conftest import write_registry
 

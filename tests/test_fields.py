@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.addresses import block_addresses, document_addresses
-from extractors.figures import parse_number, text_figures
+from extractors.fields.addresses import block_addresses, document_addresses
+from extractors.fields.figures import parse_number, text_figures
+from extractors.fields.nlp import annotate, pipeline
+from extractors.fields.urls import is_valid_url, text_urls
 from extractors.models import Block
-from extractors.nlp import annotate, pipeline
-from extractors.urls import is_valid_url, text_urls
 from tests.conftest import make_document
 
 

@@ -181,7 +181,7 @@ def test_extractions_are_cached_by_content_and_extractor_version_in_the_store(
 ) -> None:
     import shutil
 
-    import flows.refresh
+    import flows.extraction.cache
 
     store = tmp_path / "store"
     first = refresh(offline=True, store=str(store), registry=str(corpus), return_state=True)
@@ -204,7 +204,7 @@ def test_extractions_are_cached_by_content_and_extractor_version_in_the_store(
     assert {p.name: p.read_bytes() for p in (store / "latest").iterdir()} == latest
 
     # another extractor version is another key: extraction runs again
-    monkeypatch.setattr(flows.refresh, "EXTRACTOR_VERSION", "9.9.9")
+    monkeypatch.setattr(flows.extraction.cache, "EXTRACTOR_VERSION", "9.9.9")
     for folder in ("versions", "latest", "changes", "state"):
         shutil.rmtree(store / folder, ignore_errors=True)
     (store / "index.json").unlink()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from flows.acquire import load_registry
 from flows.pipeline import run_refresh
-from flows.registry import load_registry
 from flows.store import Store
 from tests.conftest import ROOT
 

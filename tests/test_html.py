@@ -9,7 +9,7 @@ import pytest
 
 from extractors.errors import ExtractionError
 from extractors.extract import extract
-from extractors.html import decode_html
+from extractors.formats.html import decode_html
 from extractors.models import Document
 
 ARTICLE = "التسجيل في نظام التأمين الإجباري الأساسي عن المرض يتم عبر الموقع الإلكتروني للصندوق"

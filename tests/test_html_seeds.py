@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from extractors.arabic.metrics import word_errors
-from extractors.text import text_blocks
+from extractors.formats.text import text_blocks
 from tests.conftest import CORPUS, ROOT, SHARED
 from tests.test_html import extract_html
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from extractors.errors import ExtractionError
-from flows.isolation import WorkerPool, run_isolated, time_limited
-from flows.pipeline import extract_snapshot, refresh_source
-from flows.registry import load_registry
+from flows.acquire import load_registry
+from flows.extraction import WorkerPool, extract_snapshot, run_isolated, time_limited
+from flows.pipeline import refresh_source
 from flows.store import Store
 
 

@@ -15,8 +15,8 @@ import pytest
 from extractors.arabic.metrics import word_accuracy
 from extractors.errors import ExtractionError
 from extractors.extract import extract
+from extractors.formats.pdf import logical_text
 from extractors.models import Document
-from extractors.pdf import logical_text
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "pdf"

@@ -14,10 +14,10 @@ import pytest
 import yaml
 
 from extractors.models import Document, json_schemas
-from flows import store as store_module
+from flows.acquire import load_registry
 from flows.pipeline import run_refresh
-from flows.registry import load_registry
 from flows.store import Store
+from flows.store import versioned as store_module
 from tests.conftest import SHIPPED
 
 

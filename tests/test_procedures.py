@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from extractors.fields.procedures import step_id
 from extractors.models import Document
-from extractors.procedures import step_id
 from tests.conftest import make_document
 from tests.test_html import extract_html, page
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.registry import RegistryError, load_registry
+from flows.acquire import RegistryError, load_registry
 from tests.conftest import CORPUS, SHARED, SHIPPED, write_registry
 
 GOOD = """\

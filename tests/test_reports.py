@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractors.diff import diff
+from extractors.changes.diff import diff
 from flows import pipeline
+from flows.acquire import load_registry
 from flows.cli import app
 from flows.pipeline import run_refresh
-from flows.registry import load_registry
 from flows.reports import atom_feed, changeset_markdown, shape_for_terminal
 from flows.store import Store
 from tests.conftest import make_document
@@ -150,7 +150,7 @@ def test_diff_and_changes_commands(tmp_path: Path, corpus: Path) -> None:
 
 
 def test_the_summary_folds_many_unchanged_sources_into_one_row() -> None:
-    from flows.summary import as_text, outcomes_table
+    from flows.reports import as_text, outcomes_table
 
     def outcome(i: int, what: str) -> dict:
         versions = ["20251001T000000Z-abc"] if what == "new" else []

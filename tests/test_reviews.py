@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from extractors.diff import diff
+from extractors.changes.diff import diff
+from flows.acquire import load_registry
 from flows.pipeline import run_refresh
-from flows.registry import load_registry
-from flows.reviews import (
+from flows.review.decisions import (
     NOISE_FILE,
     Decisions,
     ReviewError,

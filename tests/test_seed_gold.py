@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.diff import comparison_key
+from extractors.changes.diff import comparison_key
 from extractors.extract import extract, sniff_kind
 from extractors.models import Document
 from tests.conftest import CORPUS, SHARED

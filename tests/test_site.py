@@ -7,9 +7,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from flows.reviews import apply_review, parse_target
-from flows.site import build_site
-from flows.site_render import safe_href
+from flows.review import build_site
+from flows.review.decisions import apply_review, parse_target
+from flows.review.render import safe_href
 from flows.store import Store
 from tests.conftest import XSS_SOURCE
 
@@ -181,7 +181,7 @@ def test_a_second_build_rewrites_nothing_and_a_review_rewrites_only_its_pages(
 
 def test_repaired_words_are_marked_and_everything_else_escaped() -> None:
     from extractors.models import Repair
-    from flows.site_render import marked_repairs as _marked
+    from flows.review.render import marked_repairs as _marked
 
     repairs = {
         "الصحية": Repair(original="ﺍﻟﺼﺤﻴﺔ", result="الصحية", rule="x", confidence=0.97),
@@ -199,7 +199,7 @@ def test_repaired_words_are_marked_and_everything_else_escaped() -> None:
 
 
 def test_direction_attributes_follow_the_language() -> None:
-    from flows.site_render import attrs
+    from flows.review.render import attrs
 
     assert str(attrs("التسجيل في التأمين")) == ' lang="ar" dir="rtl"'
     assert str(attrs("Inscription à l'AMO des étudiants")) == ' lang="fr" dir="ltr"'

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.diff import diff
+from extractors.changes.diff import diff
 from extractors.models import Document
 from flows.store import TMP_MARK, Store, StoreError, StoreLockedError
 from tests.conftest import make_document

@@ -17,9 +17,10 @@ import pytest
 
 from extractors import EXTRACTOR_VERSION
 from extractors.models import Document
-from flows.pipeline import extract_snapshot, run_refresh
-from flows.refresh import _extraction_key
-from flows.registry import load_registry
+from flows.acquire import load_registry
+from flows.extraction import extract_snapshot
+from flows.extraction.cache import _extraction_key
+from flows.pipeline import run_refresh
 from flows.store import Store
 from tests.conftest import CORPUS
 
@@ -101,3 +102,31 @@ def test_a_re_run_over_the_old_store_reports_no_change(old_store: Store) -> None
     assert sorted(old_store.index()["sources"]) == sorted(SOURCES)
     for source_id in SOURCES:
         assert old_store.index()["sources"][source_id]["status"] == "ok"
+
+
+@pytest.mark.engine
+def test_the_flow_takes_every_extraction_from_the_old_cache(
+    prefect_api: str, old_store: Store, tmp_path: Path
+) -> None:
+    """The refresh flow on a real Prefect API, over the old store with its versions lost:
+    every extraction is a cache hit on a result written before, and the versions it
+    publishes are byte for byte the ones the old build wrote."""
+    from flows.refresh import refresh
+    from tests.test_flow import _extract_runs
+
+    root = Path(old_store.url)
+    before = {p.name: p.read_bytes() for p in (root / "latest").iterdir()}
+    for folder in ("versions", "latest", "changes", "state", "heads"):
+        shutil.rmtree(root / folder)
+    (root / "index.json").unlink()
+    state = refresh(
+        sources=list(SOURCES),
+        offline=True,
+        store=str(root),
+        registry=str(CORPUS / "sources.yaml"),
+        report=False,
+        return_state=True,
+    )
+    runs = _extract_runs(state.state_details.flow_run_id, 4)
+    assert len(runs) == 4 and all(r.state.name == "Cached" for r in runs)
+    assert {p.name: p.read_bytes() for p in (root / "latest").iterdir()} == before

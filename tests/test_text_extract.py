@@ -8,9 +8,9 @@ import pytest
 
 from extractors.errors import ExtractionError
 from extractors.extract import extract, sniff_kind
+from extractors.formats.text import text_blocks
 from extractors.models import Document
 from extractors.normalize import normalize_text
-from extractors.text import text_blocks
 from tests.conftest import make_document
 
 

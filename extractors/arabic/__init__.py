@@ -1,5 +1,21 @@
-"""Arabic repair engine: detect and repair mis-encoded Arabic, recording every repair."""
+"""Arabic repair: damaged text in (U+FFFD, visual order, mirrored brackets, lost letters),
+repaired text out, with every repair recorded and how sure it was."""
 
+from .blocks import repair_blocks
+from .detect import FFFD, is_damaged_token
+from .lexicon import default_lexicon
 from .repair import LineRepair, Repairer, document_context, repair_lines, repair_text
+from .rules import display
 
-__all__ = ["LineRepair", "Repairer", "document_context", "repair_lines", "repair_text"]
+__all__ = [
+    "FFFD",
+    "LineRepair",
+    "Repairer",
+    "default_lexicon",
+    "display",
+    "document_context",
+    "is_damaged_token",
+    "repair_blocks",
+    "repair_lines",
+    "repair_text",
+]

@@ -1,0 +1,33 @@
+"""Hook the Arabic repair engine into extraction: every block of a Document is repaired."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..models import CELL_SEPARATOR, Block
+from .repair import repair_lines
+
+
+def repair_blocks(blocks: list[Block], block_text: Callable[[str], str]) -> None:
+    """Repair each block's raw text line by line, as one document; set ``text``, ``repairs``.
+
+    ``block_text`` turns repaired raw text into a block's ``text`` (normalised, without
+    list markers). ``raw_text`` is never touched.
+    """
+    spans: list[tuple[int, int]] = []
+    lines: list[str] = []
+    for block in blocks:
+        own = block.raw_text.split("\n")
+        spans.append((len(lines), len(lines) + len(own)))
+        lines.extend(own)
+    repaired = repair_lines(lines)
+    for block, (start, end) in zip(blocks, spans, strict=True):
+        results = repaired[start:end]
+        repairs = [r.to_model() for res in results for r in res.repairs]
+        if repairs:
+            block.repairs = repairs
+            block.text = block_text("\n".join(res.text for res in results))
+            if block.cells is not None:
+                cells = [cell.strip() for cell in block.text.split(CELL_SEPARATOR.strip())]
+                if len(cells) == len(block.cells):
+                    block.cells = cells

@@ -1,0 +1,436 @@
+"""The HTML path: decode the right charset, then blocks in document order, with page
+furniture labelled (never deleted).
+
+Charset: the BOM, the HTTP header, the meta tag and charset-normalizer each propose a
+decoding; when they disagree, the one the lexicons read best wins, and which one was chosen
+is recorded. Blocks: headings with their level, paragraphs, list items with ordinal and
+depth, table rows with cells; ``<br>``-separated lines are lines of their own. Furniture:
+``nav``/``header``/``footer``/``aside`` and their ARIA roles, class and id names of menus,
+sidebars and share bars, link-dense short blocks, per-source CSS selectors, and, on pages
+whose markup labels no furniture at all, trafilatura's main-content verdict. Nothing runs:
+scripts are skipped, entities are decoded by the HTML parser, which expands no DTD entities.
+Pages over 4 MB give their tree back as it is read, which bounds memory.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PreformattedString
+
+from ..models import CELL_SEPARATOR, Block
+from ..normalize import normalize_text
+from .errors import FormatError
+
+_BLOCK_TAGS = {
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "header",
+    "html",
+    "main",
+    "nav",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "tbody",
+    "thead",
+    "tfoot",
+    "caption",
+    "center",
+}
+_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "head",
+    "select",
+    "button",
+}
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_FURNITURE_TAGS = {"nav", "header", "footer", "aside"}
+_FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search"}
+_FURNITURE_NAMES = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|menu|sidebar|widget|footer|share|sharing|social|related|"
+    r"breadcrumbs?|comments?|cookie|banner|advert|ads?|promo|newsletter|subscribe|"
+    r"lire-aussi|read-more|tags?|pagination)(?:$|[\s_-])",
+    re.I,
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_MAX_BYTES = 32 * 1024 * 1024
+_SIGNAL_BYTES = 4 * 1024 * 1024  # above this, trafilatura's second parse costs more than it tells
+
+
+@dataclass
+class HtmlResult:
+    blocks: list[Block]
+    links: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+    charset: str = "utf-8"
+
+
+# ---- charset -------------------------------------------------------------------------------
+
+
+def _normal_charset(name: str | None) -> str | None:
+    if not name:
+        return None
+    import codecs
+
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def _readability(text: str) -> float:
+    """How much of the text the lexicons read: share of known Arabic, French and English
+    words, minus a penalty for replacement characters."""
+    from wordfreq import zipf_frequency
+
+    from ..arabic import default_lexicon
+
+    words = _WORD.findall(text[:20000])[:600]
+    if not words:
+        return 0.0
+    lexicon = default_lexicon()
+    known = 0
+    for word in words:
+        if lexicon.known(word) or zipf_frequency(word, "fr") > 1 or zipf_frequency(word, "en") > 1:
+            known += 1
+    return known / len(words) - text.count("\ufffd") / max(len(text), 1) * 10
+
+
+def decode_html(data: bytes, header_charset: str | None = None) -> tuple[str, str, str]:
+    """Decode an HTML page: (text, charset, how it was chosen)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8", "byte order mark"
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", errors="replace"), "utf-16", "byte order mark"
+    proposals: dict[str, list[str]] = {}
+    meta = _META_CHARSET.search(data[:4096])
+    for how, name in (
+        ("HTTP header", header_charset),
+        ("meta tag", meta.group(1).decode("ascii", "ignore") if meta else None),
+        ("UTF-8 default", "utf-8"),
+    ):
+        charset = _normal_charset(name)
+        if charset:
+            proposals.setdefault(charset, []).append(how)
+    if set(proposals) != {"utf-8"} or not _is_utf8(data):
+        # only a doubt is worth charset-normalizer's time: a declared single-byte charset
+        # decodes anything, so it cannot be checked by decoding alone
+        guess = _normal_charset(_guess(data))
+        if guess:
+            proposals.setdefault(guess, []).append("charset-normalizer")
+    decoded: dict[str, str] = {}
+    for charset in proposals:
+        try:
+            decoded[charset] = data.decode(charset)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if not decoded:
+        return (
+            data.decode("utf-8", errors="replace"),
+            "utf-8",
+            "no proposal decodes cleanly: UTF-8 with replacements",
+        )
+    if len(set(decoded.values())) == 1:
+        charset = next(iter(decoded))
+        return decoded[charset], charset, ", ".join(proposals[charset])
+    best = max(decoded, key=lambda c: _readability(decoded[c]))
+    return decoded[best], best, f"{', '.join(proposals[best])} (read best of {', '.join(decoded)})"
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _guess(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(data[:200_000]).best()
+    return match.encoding if match else None
+
+
+# ---- blocks --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    furniture: bool = False
+    lang: str | None = None
+    dir: str | None = None
+    depth: int = -1
+
+
+class _Builder:
+    def __init__(self, base_url: str | None, remove: set[int], keep: set[int] | None) -> None:
+        self.base_url = base_url
+        self.remove = remove
+        self.keep = keep
+        self.blocks: list[Block] = []
+        self.links: list[dict[str, Any]] = []
+        self.buffer: list[str] = []
+        self.link_chars = 0
+        self.pending_links: list[dict[str, Any]] = []
+        self.context = _Context()
+        self.item: dict[str, Any] | None = None  # the list item whose text is being read
+        self.labelled = False  # whether the markup itself labels any furniture
+        self.release = False
+
+    # -- emitting
+    def flush(self, kind: str = "paragraph", **extra: Any) -> None:
+        if kind == "paragraph" and self.item is not None:
+            kind, extra = "list_item", self.item
+        raw = "".join(self.buffer)
+        text = normalize_text(raw)
+        self.buffer.clear()
+        link_chars, self.link_chars = self.link_chars, 0
+        links, self.pending_links = self.pending_links, []
+        if not text:
+            return
+        dense = link_chars >= 0.6 * len(text.replace(" ", "")) and len(text.split()) <= 12
+        raw = raw.strip()
+        raw = text if raw == text else raw  # one string, not two equal ones
+        furniture = self.context.furniture or dense
+        self.emit(kind, text, raw, furniture=furniture, links=links, **extra)
+
+    def emit(
+        self,
+        kind: str,
+        text: str,
+        raw: str,
+        *,
+        furniture: bool,
+        links: Iterable[dict] = (),
+        **extra: Any,
+    ) -> None:
+        block = Block(
+            id=f"b{len(self.blocks) + 1:04d}",
+            type=kind,
+            text=text,
+            raw_text=raw,
+            lang=self.context.lang,
+            dir=self.context.dir,
+            furniture=furniture,
+            **extra,
+        )
+        self.blocks.append(block)
+        for link in links:
+            self.links.append({**link, "block_id": block.id, "furniture": furniture})
+
+    # -- walking
+    def walk(self, element: Tag) -> None:
+        for child in list(element.children) if self.release else element.children:
+            if isinstance(child, PreformattedString):  # comments, doctype, CDATA, declarations
+                continue
+            if isinstance(child, NavigableString):
+                self.buffer.append(str(child))
+                continue
+            if not isinstance(child, Tag) or child.name in _SKIP:
+                continue
+            name = child.name
+            saved = self.context
+            self.context = self._context_for(child, saved)
+            try:
+                if name == "br":
+                    self.flush()
+                elif name in _HEADINGS:
+                    self.flush()
+                    self.walk(child)
+                    self.flush("heading", level=_HEADINGS[name])
+                elif name in ("ul", "ol"):
+                    self.flush()
+                    self._list(child)
+                elif name == "li":  # a stray item outside a list
+                    self.flush()
+                    self.walk(child)
+                    self.flush("list_item", depth=0)
+                elif name == "table":
+                    self.flush()
+                    self._table(child)
+                elif name in _BLOCK_TAGS:
+                    self.flush()
+                    self.walk(child)
+                    self.flush()
+                else:
+                    if name == "a" and child.get("href"):
+                        self._link(child)
+                    self.walk(child)
+            finally:
+                self.context = saved
+                if self.release:  # a large page gives its tree back as it is read
+                    child.decompose()
+
+    def _list(self, element: Tag) -> None:
+        ordered = element.name == "ol"
+        try:
+            number = int(element.get("start", 1))
+        except (TypeError, ValueError):
+            number = 1
+        depth = self.context.depth + 1
+        for item in element.find_all("li", recursive=False):
+            saved, saved_item = self.context, self.item
+            self.context = self._context_for(item, saved)
+            self.context.depth = depth
+            self.item = {"depth": depth, "ordered": ordered}
+            if ordered:
+                self.item["number"] = str(number)
+            try:
+                self.walk(item)
+                self.flush()
+            finally:
+                self.context, self.item = saved, saved_item
+            number += 1
+
+    def _table(self, element: Tag) -> None:
+        for row in element.find_all("tr"):
+            if row.find_parent("table") is not element:
+                continue
+            cells = [
+                normalize_text(cell.get_text(" "))
+                for cell in row.find_all(["td", "th"], recursive=False)
+            ]
+            if not any(cells):
+                continue
+            saved = self.context
+            self.context = self._context_for(row, saved)
+            try:
+                raw = CELL_SEPARATOR.join(cells)
+                self.emit("table_row", raw, raw, furniture=self.context.furniture, cells=cells)
+            finally:
+                self.context = saved
+
+    def _link(self, anchor: Tag) -> None:
+        href = str(anchor.get("href")).strip()
+        if href.lower().startswith(("javascript:", "mailto:", "tel:", "#", "data:")):
+            return
+        text = normalize_text(anchor.get_text(" "))
+        self.link_chars += len(text.replace(" ", ""))
+        resolved = urljoin(self.base_url, href) if self.base_url else href
+        self.pending_links.append({"uri": resolved, "raw": href, "label": text or None})
+
+    def _context_for(self, element: Tag, parent: _Context) -> _Context:
+        names = " ".join([*(element.get("class") or []), str(element.get("id") or "")])
+        labelled = (
+            element.name in _FURNITURE_TAGS
+            or str(element.get("role", "")).lower() in _FURNITURE_ROLES
+            or bool(names.strip() and _FURNITURE_NAMES.search(names))
+        )
+        self.labelled = self.labelled or labelled
+        furniture = parent.furniture or labelled
+        if self.keep is not None and id(element) in self.keep:
+            furniture = False  # the registry's main-content selector
+        if id(element) in self.remove:
+            furniture = True  # the registry's furniture selector wins over everything
+        lang = element.get("lang")
+        direction = str(element.get("dir") or "").lower()
+        return _Context(
+            furniture=furniture,
+            lang=str(lang).split("-")[0].lower() if lang else parent.lang,
+            dir=direction if direction in ("rtl", "ltr") else parent.dir,
+            depth=parent.depth,
+        )
+
+
+def _selected(soup: BeautifulSoup, selectors: Iterable[str]) -> set[int]:
+    found: set[int] = set()
+    for selector in selectors:
+        try:
+            for element in soup.select(selector):
+                found.add(id(element))
+                found.update(id(d) for d in element.descendants if isinstance(d, Tag))
+        except (ValueError, NotImplementedError):  # soupsieve raises on bad selectors
+            continue
+    return found
+
+
+def _main_text(html: str) -> str | None:
+    """trafilatura's verdict on the main content, as one signal among others."""
+    try:
+        import trafilatura
+
+        return trafilatura.extract(
+            html, include_comments=False, include_tables=True, favor_recall=True
+        )
+    except Exception:  # a signal, never a reason to fail
+        return None
+
+
+def html_extract(
+    data: bytes,
+    source_id: str,
+    *,
+    base_url: str | None = None,
+    header_charset: str | None = None,
+    select: Iterable[str] = (),
+    remove: Iterable[str] = (),
+) -> HtmlResult:
+    """Extract the blocks and links of one HTML page."""
+    if len(data) > _MAX_BYTES:
+        raise FormatError(
+            source_id, f"HTML page of {len(data)} bytes exceeds the {_MAX_BYTES}-byte limit"
+        )
+    text, charset, how = decode_html(data, header_charset)
+    if "\x00" in text[:4096] or sum(ch < " " and ch not in "\t\n\r\f" for ch in text[:4096]) > 64:
+        raise FormatError(source_id, "not an HTML page: binary content")
+    soup = BeautifulSoup(text, "lxml")
+    base = soup.find("base", href=True)
+    base_url = urljoin(base_url or "", str(base["href"])) if base else base_url
+    keep = _selected(soup, select) if select else None
+    builder = _Builder(base_url, _selected(soup, remove), keep)
+    builder.release = len(data) > _SIGNAL_BYTES
+    if builder.release:
+        del text  # trafilatura is not asked on large pages (below); the tree holds the page
+    if keep is not None:
+        builder.context = _Context(furniture=True)
+    limit = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(max(limit, 6000))
+        builder.walk(soup)
+        builder.flush()
+    except RecursionError:
+        raise FormatError(source_id, "HTML nested too deeply to read") from None
+    finally:
+        sys.setrecursionlimit(limit)
+    warnings = [f"charset {charset} ({how})"] if "read best" in how or "replacements" in how else []
+    # trafilatura's verdict costs a second parse; it is asked only when the markup labels no
+    # furniture of its own (no nav/header/footer/aside, furniture role or class name)
+    unlabelled = not builder.labelled and keep is None
+    main = _main_text(text) if unlabelled and not builder.release else None
+    if main:
+        key = normalize_text(main)
+        for block in builder.blocks:
+            if not block.furniture and block.type != "heading" and len(block.text.split()) <= 6:
+                block.furniture = block.text not in key and len(builder.blocks) > 3
+    return HtmlResult(builder.blocks, builder.links, warnings, charset)

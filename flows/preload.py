@@ -1,6 +1,0 @@
-"""Imported once by the extraction fork server (``flows.isolation``): loads the models
-so that every per-document process forked from it starts warm."""
-
-from extractors.extract import warm_up
-
-warm_up()

@@ -1,0 +1,52 @@
+"""Atom feeds of alerting change sets (all sources, or one)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from xml.sax.saxutils import escape
+
+from extractors.models import ChangeSet
+
+from .changesets import ALERTING, arrow, is_alert, one_line, version_time
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def atom_feed(entries: Iterable[tuple[str, ChangeSet]], *, title: str, feed_id: str) -> str:
+    """An Atom feed with one entry per alerting change set, newest first. The feed's own
+    time is its newest version's, so an unchanged store gives the same bytes."""
+    entries = list(entries)
+    chosen = sorted(
+        ((source, cs) for source, cs in entries if is_alert(cs)),
+        key=lambda pair: (version_time(pair[1].to_version), pair[0]),
+        reverse=True,
+    )
+    updated = max((version_time(cs.to_version) for _, cs in entries), default=_EPOCH)
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <title>{escape(title)}</title>",
+        f"  <id>{escape(feed_id)}</id>",
+        f"  <updated>{updated.isoformat().replace('+00:00', 'Z')}</updated>",
+        "  <author><name>dalil</name></author>",
+    ]
+    for source, cs in chosen:
+        shown = [c for c in cs.changes if c.significance in ALERTING]
+        items = "".join(
+            f'<li dir="auto"><b>{escape(c.kind)}</b> ({c.significance}): '
+            f"<bdi>{escape(arrow(c))}</bdi></li>"
+            for c in shown
+        )
+        stamp = version_time(cs.to_version).isoformat().replace("+00:00", "Z")
+        summary = f"{len(shown)} change(s): " + "; ".join(c.summary for c in shown[:3])
+        out += [
+            "  <entry>",
+            f"    <title>{escape(source)}: {escape(one_line(summary, 200))}</title>",
+            f"    <id>urn:dalil:{escape(source)}:{escape(cs.to_version)}</id>",
+            f"    <updated>{stamp}</updated>",
+            f'    <content type="html">{escape(f"<ul>{items}</ul>")}</content>',
+            "  </entry>",
+        ]
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
