@@ -27,6 +27,7 @@ class _Extracted:
     warnings: list[str] = field(default_factory=list)
     links: list[dict] = field(default_factory=list)
     needs_ocr: bool = False
+    ocr_pages: list[int] = field(default_factory=list)
 
 
 def _blocks_for(
@@ -43,7 +44,9 @@ def _blocks_for(
         return _Extracted(text_blocks(text), warnings)
     if kind == "pdf":
         result = pdf_extract(data, source_id, workers)
-        return _Extracted(result.blocks, result.warnings, result.links, result.needs_ocr)
+        return _Extracted(
+            result.blocks, result.warnings, result.links, result.needs_ocr, result.ocr_pages
+        )
     if kind == "html":
         page = html_extract(
             data,
@@ -121,7 +124,7 @@ def extract(
         procedures=fields.procedures,
         addresses=fields.addresses,
         figures=fields.figures,
-        quality=measure(blocks, got.warnings, got.needs_ocr),
+        quality=measure(blocks, got.warnings, got.needs_ocr, got.ocr_pages),
         extractor=ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION),
     )
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 CELL_SEPARATOR = " | "  # how a table row's cells are joined in its text
 
 SourceKind = Literal["html", "pdf", "text"]
@@ -174,6 +174,11 @@ class Quality(_Model):
     repaired_tokens: int = 0
     uncertain_tokens: int = 0
     needs_ocr: bool = False
+    ocr_pages: list[int] = Field(
+        default_factory=list,
+        description="1-based PDF pages without usable text (no text layer, or glyphs without "
+        "letters): to be read by OCR. Blank pages are not listed.",
+    )
     warnings: list[str] = Field(default_factory=list)
 
 

@@ -11,6 +11,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 URL_OR_MAIL = re.compile(
     r"(?:https?://|www\.)\S+|\S+@\S+|\S+\.(?:ma|org|com|net|fr)(?:/\S*)?", re.I
 )
+_NO_LETTER = re.compile(r"\(cid:\d+\)")
 
 # Common function words: general language knowledge, not taken from any corpus document.
 _FUNCTION_WORDS = {
@@ -116,8 +117,9 @@ def detect_language(text: str, allowed: Sequence[str] = ()) -> str | None:
     Arabic is decided by script. Latin text is French or English by function words; when
     ``allowed`` (the source's declared languages) names only one of them, that one wins.
     Returns None for text with no letters. URLs and e-mail addresses do not count, unless
-    the text is nothing else.
+    the text is nothing else; ``(cid:N)`` placeholders never do.
     """
+    text = _NO_LETTER.sub(" ", text)  # (cid:N) placeholders are glyphs of unknown script
     prose = URL_OR_MAIL.sub(" ", text)
     if any(ch.isalpha() for ch in prose):
         text = prose

@@ -3,7 +3,9 @@ still match, and a re-run over it reports no change.
 
 ``fixtures/store_premove/`` was written by ``dalil refresh --offline`` (extractor 0.3.1)
 before the code was regrouped by stage (three sources: two HTML pages, one with two
-versions, and a PDF); the report site and the lock were left out.
+versions, and a PDF); the report site and the lock were left out. Its extractor version
+is older than today's, so what it proves about the cache is the key's scheme (the same
+inputs give the same key), with the old version put back in place.
 """
 
 from __future__ import annotations
@@ -15,16 +17,18 @@ from pathlib import Path
 
 import pytest
 
+import flows.extraction.cache
 from extractors import EXTRACTOR_VERSION
-from extractors.models import Document
+from extractors.models import ChangeSet, Document
 from flows.acquire import load_registry
-from flows.extraction import extract_snapshot
 from flows.extraction.cache import _extraction_key
-from flows.pipeline import run_refresh
+from flows.pipeline import run_refresh, upgrade_version
+from flows.reports import is_alert
 from flows.store import Store
 from tests.conftest import CORPUS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "store_premove"
+WRITTEN_BY = "0.3.1"  # the extractor version that wrote the fixture
 SOURCES = ("consonews-amo-cnss", "map-amo-tadamon-figures", "synthetic-amoe-leaflet-pdf")
 
 
@@ -48,16 +52,19 @@ def test_every_stored_version_and_change_set_reads_back(old_store: Store) -> Non
         for vid in versions:
             doc = old_store.read_version(source_id, vid)
             assert doc is not None and doc.version == vid
-            assert doc.extractor.version == EXTRACTOR_VERSION  # nothing extracted changed
+            assert doc.extractor.version == WRITTEN_BY
             assert old_store.read_changes(source_id, vid) is not None
             read += 1
         assert old_store.latest(source_id).version == versions[-1]
     assert read == 4  # consonews has two versions
 
 
-def test_cache_keys_still_name_the_stored_extractions(old_store: Store) -> None:
-    """The extraction cache key computed now names a file written before, and that file
-    decodes to the same Document as the stored version."""
+def test_cache_keys_still_name_the_stored_extractions(
+    old_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The extraction cache key computed now (for the version that wrote the store) names
+    a file written before, and that file decodes to the same Document as the stored one."""
+    monkeypatch.setattr(flows.extraction.cache, "EXTRACTOR_VERSION", WRITTEN_BY)
     _, sources = _registry()
     cache = Path(old_store.path("cache", "extractions"))
     for source in sources:
@@ -77,19 +84,20 @@ def test_cache_keys_still_name_the_stored_extractions(old_store: Store) -> None:
             assert Document.model_validate(payload["data"]) == doc
 
 
-def test_re_extraction_gives_the_stored_documents(old_store: Store) -> None:
-    """Extraction itself is unchanged: each stored snapshot extracts to its stored Document."""
+def test_re_extraction_of_the_old_versions_is_a_technical_upgrade(old_store: Store) -> None:
+    """Today's extractor re-derives each old latest version: recorded as a technical
+    upgrade, never an alert, whatever it changed."""
+    assert EXTRACTOR_VERSION != WRITTEN_BY
     _, sources = _registry()
     for source in sources:
-        for vid in old_store.versions(source.id):
-            doc = old_store.read_version(source.id, vid)
-            digest = doc.source.sha256
-            meta = old_store.read_json("snapshots", f"{digest}.json")
-            data = old_store.read_snapshot(digest)
-            again = extract_snapshot(
-                data, digest, source, datetime.fromisoformat(meta["captured_at"]), meta
-            )
-            assert again.model_dump(mode="json") == doc.model_dump(mode="json"), vid
+        old = old_store.latest(source.id)
+        new = upgrade_version(old_store, source, old)
+        assert new.extractor.version == EXTRACTOR_VERSION
+        assert new.source.sha256 == old.source.sha256
+        name = f"{old.version}.{EXTRACTOR_VERSION}.json"
+        changes = ChangeSet.model_validate(old_store.read_json("upgrades", source.id, name))
+        assert changes.technical_upgrade and not is_alert(changes)
+        assert old_store.latest(source.id).extractor.version == EXTRACTOR_VERSION
 
 
 def test_a_re_run_over_the_old_store_reports_no_change(old_store: Store) -> None:
@@ -106,11 +114,15 @@ def test_a_re_run_over_the_old_store_reports_no_change(old_store: Store) -> None
 
 @pytest.mark.engine
 def test_the_flow_takes_every_extraction_from_the_old_cache(
-    prefect_api: str, old_store: Store, tmp_path: Path
+    prefect_api: str, old_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The refresh flow on a real Prefect API, over the old store with its versions lost:
-    every extraction is a cache hit on a result written before, and the versions it
-    publishes are byte for byte the ones the old build wrote."""
+    """The refresh flow on a real Prefect API, over the old store with its versions lost
+    (and the old extractor version in the key): every extraction is a cache hit on a
+    result written before, and the versions it publishes are the old ones."""
+    import flows.pipeline
+
+    monkeypatch.setattr(flows.extraction.cache, "EXTRACTOR_VERSION", WRITTEN_BY)
+    monkeypatch.setattr(flows.pipeline, "EXTRACTOR_VERSION", WRITTEN_BY)
     from flows.refresh import refresh
     from tests.test_flow import _extract_runs
 
@@ -129,4 +141,7 @@ def test_the_flow_takes_every_extraction_from_the_old_cache(
     )
     runs = _extract_runs(state.state_details.flow_run_id, 4)
     assert len(runs) == 4 and all(r.state.name == "Cached" for r in runs)
-    assert {p.name: p.read_bytes() for p in (root / "latest").iterdir()} == before
+    after = {p.name: p.read_bytes() for p in (root / "latest").iterdir()}
+    assert after.keys() == before.keys()
+    for name, data in after.items():  # the same Documents (read with today's model)
+        assert Document.model_validate_json(data) == Document.model_validate_json(before[name])

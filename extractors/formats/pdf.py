@@ -28,6 +28,7 @@ from ..script import arabic_share, is_arabic_letter
 from .errors import FormatError
 
 _CID = re.compile(r"\(cid:\d+\)")
+_CID_MIRRORED = re.compile(r"\)cid:(\d+)\(")
 _URL_TAIL = re.compile(r"(?:https?://|www\.)\S*[/.\-_?=&]$")
 _URL_PIECE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/.\-_?=&%#~+:]*$")
 _HEADING_RATIO = 1.12
@@ -59,6 +60,7 @@ class PageResult:
     links: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     needs_ocr: bool = False
+    height: float = 0.0
 
 
 @dataclass
@@ -67,13 +69,18 @@ class PdfResult:
     links: list[dict[str, Any]]
     warnings: list[str]
     needs_ocr: bool
+    ocr_pages: list[int] = field(default_factory=list)
 
 
-def logical_text(chars: list[dict[str, Any]], rtl: bool | None = None) -> tuple[str, bool]:
+def logical_text(
+    chars: list[dict[str, Any]], rtl: bool | None = None, unmapped_arabic: bool = False
+) -> tuple[str, bool]:
     """The reading-order text of one line's characters, and whether it reads right to left.
 
     ``rtl`` is the paragraph direction when the layout tells it (a right- or left-aligned
-    line); otherwise the majority script decides."""
+    line); otherwise the majority script decides. ``unmapped_arabic``: the page holds
+    Arabic, so glyphs without a letter count as Arabic letters even in a line of nothing
+    else."""
     chars = sorted(chars, key=lambda c: c["x0"])
     pieces: list[str] = []
     previous: dict[str, Any] | None = None
@@ -92,14 +99,37 @@ def logical_text(chars: list[dict[str, Any]], rtl: bool | None = None) -> tuple[
         pieces.append(text)
         previous = char
     visual = "".join(pieces)
-    letters = [c for c in visual if c.isalpha() or c == FFFD]
+    letters = [c for c in visual if c.isalpha() or c == FFFD or is_unmapped(c)]
     arabic = sum(1 for c in letters if c == FFFD or is_arabic_letter(c))
+    if arabic or unmapped_arabic:
+        # beside Arabic (in the line or on its page), glyphs without a letter are letters of
+        # its script (a font without a Unicode map); bidi would take them as left to right
+        arabic += sum(1 for c in letters if is_unmapped(c))
     if not arabic:
         return unicodedata.normalize("NFKC", visual).strip(), False
     if rtl is None:
         rtl = arabic * 2 >= len(letters)
-    logical = display(visual, "R" if rtl else "L")
+    logical = _CID_MIRRORED.sub(r"(cid:\1)", _display_pua_as_arabic(visual, "R" if rtl else "L"))
     return unicodedata.normalize("NFKC", logical).strip(), rtl
+
+
+def is_unmapped(ch: str) -> bool:
+    """A private-use code point or a noncharacter: a glyph whose font gave no letter.
+    U+F020-F0FF is not: symbol fonts (Symbol, Wingdings) put their bullets and signs there."""
+    return ("\ue000" <= ch <= "\uf8ff" and not "\uf020" <= ch <= "\uf0ff") or ch in "\uffff\ufffe"
+
+
+def _display_pua_as_arabic(text: str, base_dir: str) -> str:
+    """``display`` with each private-use glyph standing in as a strong Arabic letter (one
+    unused letter of the Arabic Supplement block per glyph), put back afterwards."""
+    glyphs = sorted({c for c in text if is_unmapped(c)})
+    free = [chr(c) for c in range(0x0750, 0x0780) if chr(c) not in text]
+    if not glyphs or len(glyphs) > len(free):
+        return display(text, base_dir)
+    there = dict(zip(glyphs, free, strict=False))
+    back = {v: k for k, v in there.items()}
+    shown = display(text.translate(str.maketrans(there)), base_dir)
+    return shown.translate(str.maketrans(back))
 
 
 def _alignment(row: list[dict[str, Any]], left: float, right: float) -> bool | None:
@@ -116,7 +146,12 @@ def _alignment(row: list[dict[str, Any]], left: float, right: float) -> bool | N
     return None
 
 
-def _lines(chars: list[dict[str, Any]], left: float = 0.0, right: float = 0.0) -> list[Line]:
+def _lines(
+    chars: list[dict[str, Any]],
+    left: float = 0.0,
+    right: float = 0.0,
+    unmapped_arabic: bool = False,
+) -> list[Line]:
     """Group characters into lines by their vertical position. ``left`` and ``right`` are
     the text margins, from which a line's alignment gives its direction."""
     rows: list[list[dict[str, Any]]] = []
@@ -131,7 +166,7 @@ def _lines(chars: list[dict[str, Any]], left: float = 0.0, right: float = 0.0) -
         rows.append([char])
     lines = []
     for row in rows:
-        text, rtl = logical_text(row, _alignment(row, left, right))
+        text, rtl = logical_text(row, _alignment(row, left, right), unmapped_arabic)
         if not text:
             continue
         sizes = Counter(round(float(c.get("size") or 0), 1) for c in row if c["text"].strip())
@@ -229,6 +264,17 @@ def _blocks(lines: list[Line], page: int, body: float, left: float, right: float
     return blocks
 
 
+def _clamp(box: tuple[float, ...], bounds: tuple[float, ...]) -> tuple[float, ...]:
+    """A box cut to the page (a table cell can lie a hair outside it)."""
+    x0, top, x1, bottom = box
+    return (
+        max(x0, bounds[0]),
+        max(top, bounds[1]),
+        min(x1, bounds[2]),
+        min(bottom, bounds[3]),
+    )
+
+
 def _table_rows(page: Any, table: Any, number: int) -> list[Block]:
     rows: list[Block] = []
     texts: list[list[str]] = []
@@ -237,7 +283,7 @@ def _table_rows(page: Any, table: Any, number: int) -> list[Block]:
         for box in row.cells:
             if box is None:
                 continue
-            inside = page.within_bbox(box).chars
+            inside = page.within_bbox(_clamp(box, page.bbox)).chars
             cells.append(" ".join(line.text for line in _lines(inside)))
         texts.append(cells)
     joined = " ".join(cell for cells in texts for cell in cells)
@@ -267,6 +313,7 @@ def _table_rows(page: Any, table: Any, number: int) -> list[Block]:
 # characters: an 11,000-character page atheris made took 3 minutes. Denser pages than this
 # skip it (ruled tables are still found); a dense page of prose has about 4,000.
 TEXT_TABLE_MAX_CHARS = 6000
+UNMAPPED_OCR_SHARE = 0.3  # a page with this share of glyphs without a letter is read by OCR
 
 
 def _find_tables(page: Any) -> list[Any]:
@@ -287,16 +334,50 @@ def _solid_text_table(table: Any) -> bool:
     return filled >= 0.8 * sum(len(r) for r in rows)
 
 
+def _unmapped_families(chars: list[dict[str, Any]]) -> Counter[str]:
+    """Glyphs whose font gave no letter, by family: ``(cid:N)`` placeholders, private-use
+    code points, noncharacters (U+FFFF) and replacement characters (U+FFFD)."""
+    families: Counter[str] = Counter()
+    for char in chars:
+        text = char["text"]
+        if _CID.fullmatch(text):
+            families["(cid:N)"] += 1
+        elif "\uffff" in text or "\ufffe" in text:
+            families["U+FFFF"] += 1
+        elif any(is_unmapped(c) for c in text):
+            families["private-use"] += 1
+        elif FFFD in text:
+            families["U+FFFD"] += 1
+    return families
+
+
 def _page(page: Any, number: int, body: float) -> PageResult:
-    result = PageResult(number)
+    result = PageResult(number, height=float(page.height))
+    page = page.dedupe_chars()  # fake bold: each glyph printed twice, a hair apart
     chars = [c for c in page.chars if c["text"].strip()]
-    cid = sum(1 for c in chars if _CID.fullmatch(c["text"]))
-    if not chars or cid * 2 > len(chars):
+    if not chars and not page.images:
+        return result  # a blank page: nothing to read, nothing lost
+    families = _unmapped_families(chars)
+    lost = sum(n for family, n in families.items() if family != "U+FFFD")
+    if not chars or families["(cid:N)"] * 2 > len(chars):
         result.needs_ocr = True
-        why = "no text layer" if not chars else f"{cid} of {len(chars)} glyphs unmapped (cid)"
+        why = (
+            "no text layer"
+            if not chars
+            else f"{families['(cid:N)']} of {len(chars)} glyphs unmapped (cid)"
+        )
         images = " (page images present)" if page.images else ""
         result.warnings.append(f"page {number}: {why}{images}: needs OCR")
         return result
+    if families:
+        found = ", ".join(f"{n} {family}" for family, n in families.most_common())
+        result.warnings.append(f"page {number}: {found} of {len(chars)} glyphs carry no letter")
+    if lost >= UNMAPPED_OCR_SHARE * len(chars):
+        result.needs_ocr = True
+        result.warnings.append(
+            f"page {number}: {lost * 100 // len(chars)}% of its glyphs have no Unicode "
+            "letter: needs OCR"
+        )
     tables = _find_tables(page)
     boxes = [t.bbox for t in tables]
 
@@ -307,7 +388,10 @@ def _page(page: Any, number: int, body: float) -> PageResult:
         )
 
     text_chars = [c for c in page.chars if outside(c)]
-    lines = _lines(text_chars, min(c["x0"] for c in chars), max(c["x1"] for c in chars))
+    arabic_page = any(is_arabic_letter(ch) for c in chars for ch in c["text"])
+    lines = _lines(
+        text_chars, min(c["x0"] for c in chars), max(c["x1"] for c in chars), arabic_page
+    )
     flow: list[tuple[float, list[Block]]] = []
     if lines:
         left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
@@ -423,6 +507,7 @@ def pdf_extract(data: bytes, source_id: str, workers: int | None = 1) -> PdfResu
     )
     if results is None:
         results = list(iter_pages(data, source_id))
+    label_running_text(results)
     blocks = [b for r in results for b in r.blocks]
     for index, block in enumerate(blocks, start=1):
         block.id = f"b{index:04d}"
@@ -431,7 +516,48 @@ def pdf_extract(data: bytes, source_id: str, workers: int | None = 1) -> PdfResu
         links=[link for r in results for link in r.links],
         warnings=[w for r in results for w in r.warnings],
         needs_ocr=any(r.needs_ocr for r in results),
+        ocr_pages=[r.number for r in results if r.needs_ocr],
     )
+
+
+MARGIN = 0.12  # share of the page height at its top and its bottom where running text sits
+_DIGITS = re.compile(r"[0-9\u0660-\u0669\u06F0-\u06F9]+")
+_PAGE_NUMBER = re.compile(
+    r"^[-–—\s]*(?:page|p\.|pag\.|صفحة|الصفحة|ص\.?)?\s*#(?:\s*(?:/|sur|of|de|من)\s*#)?[-–—\s]*$",
+    re.I,
+)
+
+
+def _margin(block: Block, height: float) -> str | None:
+    if not block.bbox or height <= 0:
+        return None
+    if block.bbox[3] <= MARGIN * height:
+        return "head"
+    if block.bbox[1] >= (1 - MARGIN) * height:
+        return "foot"
+    return None
+
+
+def label_running_text(results: list[PageResult]) -> None:
+    """Running heads and feet (the same text, numbers aside, in the same margin of many
+    pages) and page numbers are furniture."""
+    seen: Counter[tuple[str, str]] = Counter()
+    marked: list[tuple[Block, str, str]] = []
+    for result in results:
+        keys = set()
+        for block in result.blocks:
+            zone = _margin(block, result.height)
+            if zone is None:
+                continue
+            key = " ".join(_DIGITS.sub("#", block.text).lower().split())
+            marked.append((block, zone, key))
+            keys.add((zone, key))
+        seen.update(keys)
+    with_text = sum(1 for r in results if r.blocks)
+    enough = max(3, 0.3 * with_text)
+    for block, zone, key in marked:
+        if seen[(zone, key)] >= enough or _PAGE_NUMBER.match(key):
+            block.furniture = True
 
 
 def _in_processes(data: bytes, source_id: str, workers: int, total: int) -> list[PageResult] | None:
