@@ -98,6 +98,11 @@ class Block(_Model):
         default=None, description="A table row's cells, in reading (logical) order."
     )
     furniture: bool = Field(default=False, description="Page furniture: menus, ads, footers.")
+    furniture_signals: list[str] | None = Field(
+        default=None,
+        description="HTML: the signals weighed to decide ``furniture`` (markup, link "
+        "density, the page's main text, the registry's selectors).",
+    )
     repairs: list[Repair] = Field(default_factory=list)
 
 

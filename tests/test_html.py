@@ -196,6 +196,53 @@ def test_trafilatura_verdict_labels_furniture_on_a_page_without_furniture_markup
     doc = extract_html(page(body))
     assert texts(doc, furniture=True) == ["Publicité", "Le temps demain", "Météo"]
     assert len(texts(doc, furniture=False)) == 7
-    # the same stray blocks inside labelled markup: the labels decide, trafilatura is not asked
+    # with furniture markup elsewhere on the page, the main text is still asked
     labelled = extract_html(page(f"<nav><p>Accueil</p></nav>{body}"))
-    assert texts(labelled, furniture=True) == ["Accueil"]
+    assert texts(labelled, furniture=True) == ["Accueil", "Publicité", "Le temps demain", "Météo"]
+    signals = {b.text: b.furniture_signals for b in labelled.blocks}
+    assert signals["Accueil"] == ["markup: tag nav", "main text: out"]
+    assert signals["Publicité"] == ["main text: out"]
+    assert (
+        signals["S'inscrire à l'AMO"] == ["main text: in"]
+        or signals["S'inscrire à l'AMO"][-1] == "heading: introduces content"
+    )
+
+
+ARTICLE_PARAGRAPHS = "".join(
+    f"<p>Paragraphe {i} : l'inscription à l'AMO se fait auprès de la CNSS, avec la carte "
+    "nationale et les pièces justificatives de chaque membre du foyer.</p>"
+    for i in range(5)
+)
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        '<div class="no-sidebars">{}</div>',
+        '<article class="post tag-amo tag-cnss">{}</article>',
+        '<div class="widget Blog" id="Blog1">{}</div>',
+        '<div id="main-menu-wrapper">{}</div>',
+        '<main class="ads-enabled">{}</main>',
+    ],
+)
+def test_a_furniture_word_on_a_wrapper_does_not_make_the_page_furniture(wrap: str) -> None:
+    """A wrapper whose class or id holds a furniture word (real pages: WordPress tag-…
+    classes, Blogger's "widget Blog", a body class "no-sidebars") holds the page's text:
+    it is no furniture by its name."""
+    body = wrap.format(f"<h1>S'inscrire à l'AMO</h1>{ARTICLE_PARAGRAPHS}")
+    for attrs in ("", ' class="ads-enabled sidebar"'):
+        doc = extract_html(page(body, attrs=attrs))
+        assert len(texts(doc, furniture=False)) == 6, (wrap, attrs)
+
+
+def test_a_copy_of_the_title_is_held_once() -> None:
+    """A carousel or a teaser repeats the title: the main text holds it once."""
+    body = (
+        f"<h1>S'inscrire à l'AMO auprès de la CNSS</h1>{ARTICLE_PARAGRAPHS}"
+        "<div><p>S'inscrire à l'AMO auprès de la CNSS</p><p>Lire la suite</p></div>"
+    )
+    doc = extract_html(page(body))
+    kept = texts(doc, furniture=False)
+    assert kept.count("S'inscrire à l'AMO auprès de la CNSS") == 1
+    copy = [b for b in doc.blocks if b.type == "paragraph" and b.text.startswith("S'inscrire")]
+    assert copy[0].furniture and copy[0].furniture_signals == ["main text: out"]

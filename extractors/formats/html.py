@@ -27,6 +27,7 @@ from bs4.element import PreformattedString
 from ..models import CELL_SEPARATOR, Block
 from ..normalize import normalize_text
 from .errors import FormatError
+from .furniture import NAME_WEIGHT, TAG_WEIGHT, MainText, Signals, decide
 
 _BLOCK_TAGS = {
     "address",
@@ -185,17 +186,29 @@ def _guess(data: bytes) -> str | None:
 # ---- blocks --------------------------------------------------------------------------------
 
 
+# never furniture by their name alone: the wrappers of a whole page or article
+_NEVER_BY_NAME = {"html", "body", "main", "article"}
+WRAPPER_SHARE = 0.5  # an element holding this share of the page's text is no furniture
+
+
 @dataclass
 class _Context:
-    furniture: bool = False
+    markup: str | None = None  # the furniture label of the element or an ancestor
+    weight: float = 0.0
+    forced: bool | None = None  # the registry's selectors
+    article: bool = False  # inside an <article> or <main>
     lang: str | None = None
     dir: str | None = None
     depth: int = -1
 
 
 class _Builder:
-    def __init__(self, base_url: str | None, remove: set[int], keep: set[int] | None) -> None:
+    def __init__(
+        self, base_url: str | None, remove: set[int], keep: set[int] | None, page_chars: int
+    ) -> None:
         self.base_url = base_url
+        self.page_chars = page_chars
+        self.signals: list[Signals] = []
         self.remove = remove
         self.keep = keep
         self.blocks: list[Block] = []
@@ -205,7 +218,6 @@ class _Builder:
         self.pending_links: list[dict[str, Any]] = []
         self.context = _Context()
         self.item: dict[str, Any] | None = None  # the list item whose text is being read
-        self.labelled = False  # whether the markup itself labels any furniture
         self.release = False
 
     # -- emitting
@@ -222,8 +234,7 @@ class _Builder:
         dense = link_chars >= 0.6 * len(text.replace(" ", "")) and len(text.split()) <= 12
         raw = raw.strip()
         raw = text if raw == text else raw  # one string, not two equal ones
-        furniture = self.context.furniture or dense
-        self.emit(kind, text, raw, furniture=furniture, links=links, **extra)
+        self.emit(kind, text, raw, dense=dense, links=links, **extra)
 
     def emit(
         self,
@@ -231,10 +242,14 @@ class _Builder:
         text: str,
         raw: str,
         *,
-        furniture: bool,
+        dense: bool = False,
         links: Iterable[dict] = (),
         **extra: Any,
     ) -> None:
+        context = self.context
+        signal = Signals(context.markup, context.weight, dense, context.forced, context.article)
+        furniture = signal.forced if signal.forced is not None else bool(signal.markup or dense)
+        self.signals.append(signal)
         block = Block(
             id=f"b{len(self.blocks) + 1:04d}",
             type=kind,
@@ -327,7 +342,7 @@ class _Builder:
             self.context = self._context_for(row, saved)
             try:
                 raw = CELL_SEPARATOR.join(cells)
-                self.emit("table_row", raw, raw, furniture=self.context.furniture, cells=cells)
+                self.emit("table_row", raw, raw, cells=cells)
             finally:
                 self.context = saved
 
@@ -341,26 +356,48 @@ class _Builder:
         self.pending_links.append({"uri": resolved, "raw": href, "label": text or None})
 
     def _context_for(self, element: Tag, parent: _Context) -> _Context:
-        names = " ".join([*(element.get("class") or []), str(element.get("id") or "")])
-        labelled = (
-            element.name in _FURNITURE_TAGS
-            or str(element.get("role", "")).lower() in _FURNITURE_ROLES
-            or bool(names.strip() and _FURNITURE_NAMES.search(names))
-        )
-        self.labelled = self.labelled or labelled
-        furniture = parent.furniture or labelled
+        markup, weight = parent.markup, parent.weight
+        if markup is None:
+            markup, weight = self._label(element)
+        forced = parent.forced
         if self.keep is not None and id(element) in self.keep:
-            furniture = False  # the registry's main-content selector
+            forced = False  # the registry's main-content selector
         if id(element) in self.remove:
-            furniture = True  # the registry's furniture selector wins over everything
+            forced = True  # the registry's furniture selector wins over everything
         lang = element.get("lang")
         direction = str(element.get("dir") or "").lower()
         return _Context(
-            furniture=furniture,
+            markup=markup,
+            weight=weight,
+            forced=forced,
+            article=parent.article or element.name in ("article", "main"),
             lang=str(lang).split("-")[0].lower() if lang else parent.lang,
             dir=direction if direction in ("rtl", "ltr") else parent.dir,
             depth=parent.depth,
         )
+
+    def _label(self, element: Tag) -> tuple[str | None, float]:
+        """The element's own furniture label and its weight: a furniture tag or ARIA role,
+        else a furniture class or id name; never on a page or article wrapper, nor on an
+        element that holds most of the page's text."""
+        role = str(element.get("role", "")).lower()
+        if element.name in _FURNITURE_TAGS:
+            label, weight = f"tag {element.name}", TAG_WEIGHT
+            if element.name in ("header", "footer") and element.find_parent(["article", "main"]):
+                weight = NAME_WEIGHT  # an article's own header or footer: a weak sign
+        elif role in _FURNITURE_ROLES:
+            label, weight = f"role {role}", TAG_WEIGHT
+        elif element.name in _NEVER_BY_NAME:
+            return None, 0.0
+        else:
+            names = " ".join([*(element.get("class") or []), str(element.get("id") or "")])
+            found = _FURNITURE_NAMES.search(names) if names.strip() else None
+            if not found:
+                return None, 0.0
+            label, weight = f"name {found.group().strip(' _-').lower()}", NAME_WEIGHT
+        if self.page_chars and len(element.get_text()) >= WRAPPER_SHARE * self.page_chars:
+            return None, 0.0  # a wrapper of most of the page, whatever its name says
+        return label, weight
 
 
 def _selected(soup: BeautifulSoup, selectors: Iterable[str]) -> set[int]:
@@ -408,12 +445,15 @@ def html_extract(
     base = soup.find("base", href=True)
     base_url = urljoin(base_url or "", str(base["href"])) if base else base_url
     keep = _selected(soup, select) if select else None
-    builder = _Builder(base_url, _selected(soup, remove), keep)
-    builder.release = len(data) > _SIGNAL_BYTES
+    release = len(data) > _SIGNAL_BYTES
+    body = soup.body or soup
+    page_chars = 0 if release else len(body.get_text())
+    builder = _Builder(base_url, _selected(soup, remove), keep, page_chars)
+    builder.release = release
     if builder.release:
         del text  # trafilatura is not asked on large pages (below); the tree holds the page
     if keep is not None:
-        builder.context = _Context(furniture=True)
+        builder.context = _Context(forced=True)
     limit = sys.getrecursionlimit()
     try:
         sys.setrecursionlimit(max(limit, 6000))
@@ -424,13 +464,12 @@ def html_extract(
     finally:
         sys.setrecursionlimit(limit)
     warnings = [f"charset {charset} ({how})"] if "read best" in how or "replacements" in how else []
-    # trafilatura's verdict costs a second parse; it is asked only when the markup labels no
-    # furniture of its own (no nav/header/footer/aside, furniture role or class name)
-    unlabelled = not builder.labelled and keep is None
-    main = _main_text(text) if unlabelled and not builder.release else None
-    if main:
-        key = normalize_text(main)
-        for block in builder.blocks:
-            if not block.furniture and block.type != "heading" and len(block.text.split()) <= 6:
-                block.furniture = block.text not in key and len(builder.blocks) > 3
+    # trafilatura's reading of the main text is one signal among the others; it is not
+    # asked when the registry's selectors say what the main content is, nor on huge pages
+    main = _main_text(text) if keep is None and not builder.release else None
+    title = soup.title.get_text(" ") if soup.title else ""
+    decide(builder.blocks, builder.signals, MainText(main) if main else None, title)
+    furniture = {b.id: b.furniture for b in builder.blocks}
+    for link in builder.links:
+        link["furniture"] = furniture[link["block_id"]]
     return HtmlResult(builder.blocks, builder.links, warnings, charset)
