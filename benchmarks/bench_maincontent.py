@@ -100,14 +100,18 @@ def main() -> None:
             f"{mean(group, 'trafilatura'):.3f} | {empty} |"
         )
     ratio = seconds["dalil"] / seconds["trafilatura"]
-    print(f"\ntime: dalil html_extract {seconds['dalil']:.1f} s, trafilatura.extract "
-          f"{seconds['trafilatura']:.1f} s ({ratio:.2f}x)")
+    print(
+        f"\ntime: dalil html_extract {seconds['dalil']:.1f} s, trafilatura.extract "
+        f"{seconds['trafilatura']:.1f} s ({ratio:.2f}x)"
+    )
     if args.worst:
         print("\nworst pages for dalil:")
         for r in sorted(rows, key=lambda r: r["dalil"][2])[: args.worst]:
             d, t = r["dalil"], r["trafilatura"]
-            print(f"  {r['id']} {r['lang']} dalil P={d[0]:.2f} R={d[1]:.2f} F1={d[2]:.2f}"
-                  f"  trafilatura F1={t[2]:.2f}")
+            print(
+                f"  {r['id']} {r['lang']} dalil P={d[0]:.2f} R={d[1]:.2f} F1={d[2]:.2f}"
+                f"  trafilatura F1={t[2]:.2f}"
+            )
 
 
 if __name__ == "__main__":
