@@ -159,3 +159,98 @@ def test_outcomes_from_the_steps_and_from_what_happens_after() -> None:
         "vous recevrez un récépissé par SMS.",
         "La carte est envoyée à domicile sous 15 jours.",
     ]
+
+
+# ---- procedures in new forms (issue 15): headings that name steps, stages or a how-to,
+# marker variants, wrapped bullets, a PDF's same-size lead-in line. Written for dalil.
+
+NEW_FORMS = {
+    "ar-stages": (
+        "مراحل التسجيل:\n\n1. إنشاء حساب على المنصة الإلكترونية\n2. ملء الاستمارة\n"
+        "3. إيداع الملف لدى الوكالة\n",
+        ["إنشاء حساب على المنصة الإلكترونية", "ملء الاستمارة", "إيداع الملف لدى الوكالة"],
+    ),
+    "ar-procedures": (
+        "الإجراءات\n\n1- تقديم الطلب\n2- دراسة الملف\n3- تسليم البطاقة\n",
+        ["تقديم الطلب", "دراسة الملف", "تسليم البطاقة"],
+    ),
+    "ar-how-bullets": (
+        "كيفية التسجيل\n\n- ملء الاستمارة\n- إرفاق الوثائق\n- إيداع الملف\n",
+        ["ملء الاستمارة", "إرفاق الوثائق", "إيداع الملف"],
+    ),
+    "fr-steps": (
+        "Les étapes\n\n1. Créer un compte\n2. Remplir le formulaire\n3. Déposer le dossier\n",
+        ["Créer un compte", "Remplir le formulaire", "Déposer le dossier"],
+    ),
+    "fr-how-bullets": (
+        "Comment faire ?\n\n• Remplir le formulaire en ligne\n• Joindre les pièces\n"
+        "• Valider la demande\n",
+        ["Remplir le formulaire en ligne", "Joindre les pièces", "Valider la demande"],
+    ),
+    "en-how-to-apply": (
+        "How to apply\n\n1. Create an account\n2. Fill in the form\n3. Submit your file\n",
+        ["Create an account", "Fill in the form", "Submit your file"],
+    ),
+    "en-how-bullets": (
+        "How to register\n\n- Create an account\n- Fill in the form\n- Submit your file\n",
+        ["Create an account", "Fill in the form", "Submit your file"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NEW_FORMS))
+def test_a_run_under_a_heading_that_names_steps_is_a_procedure(case: str) -> None:
+    text, steps = NEW_FORMS[case]
+    assert texts(make_document(text)) == steps
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Les documents à fournir",
+        "الوثائق المطلوبة",
+        "Who can apply",
+        "شروط الاستفادة",
+        "Comment constituer le dossier",  # a how-to of documents: still a list of documents
+        "كيفية تحضير الوثائق",
+    ],
+)
+def test_bullets_under_a_documents_or_eligibility_heading_are_not_steps(heading: str) -> None:
+    doc = make_document(f"{heading}\n\n- Carte nationale\n- Photo récente\n- Attestation\n")
+    assert doc.procedures == []
+
+
+@pytest.mark.parametrize(
+    "markers",
+    [
+        ["الخطـــوة الأولى:", "الخطوة  الثانية :", "الخطوة الثالثة -"],
+        ["Étape  1 :", "Étape 2 –", "Étape 3."],
+        ["Step 1 -", "Step  2:", "Step 3 —"],
+    ],
+)
+def test_tatweel_spaces_and_punctuation_inside_markers_change_nothing(markers: list[str]) -> None:
+    steps = ["إنشاء حساب", "ملء الاستمارة", "إيداع الملف"]
+    body = "\n\n".join(f"{m} {s}" for m, s in zip(markers, steps, strict=True))
+    assert texts(make_document(body)) == steps
+
+
+def test_a_soft_wrapped_line_belongs_to_its_bullet() -> None:
+    text = (
+        "Les étapes\n\n- Créer un compte sur le portail en \n  indiquant votre numéro CIN\n"
+        "- Remplir le formulaire\n- Déposer le dossier\n"
+    )
+    assert texts(make_document(text))[0] == (
+        "Créer un compte sur le portail en indiquant votre numéro CIN"
+    )
+
+
+def test_a_pdf_lead_in_line_in_body_type_names_the_steps() -> None:
+    """«مراحل التسجيل:» set in the body's size and weight: no heading by layout, still the
+    title of the numbered run under it."""
+    from tests.test_pdf_damage import _extract, _pdf
+
+    lines = ["مراحل التسجيل:", "1. إنشاء حساب", "2. ملء الاستمارة", "3. إيداع الملف"]
+    doc = _extract(_pdf([lines]))
+    proc = only(doc)
+    assert proc.title.rstrip(":") == "مراحل التسجيل"
+    assert [s.text for s in proc.steps] == ["إنشاء حساب", "ملء الاستمارة", "إيداع الملف"]

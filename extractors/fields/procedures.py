@@ -6,7 +6,9 @@ A procedure is found from structure and wording, never from one document's layou
   Première étape, Step 1 (the block's own text after the marker is the step);
 - a run of consecutively numbered items (1., 2), ١-) under a title or an introduction that
   speaks of steps (خطوات, مراحل, كيفية, Steps, How to, Étapes, Démarches, …);
-- bullets introduced by "the following steps" (الخطوات التالية, les étapes suivantes).
+- bullets introduced by "the following steps" (الخطوات التالية, les étapes suivantes), or
+  right under a heading that names steps, stages or a how-to (كيفية التسجيل, Comment
+  faire ?, How to apply) but not documents or eligibility.
 
 An isolated numbered line followed by content of its own is a numbered section heading,
 not a step, so an article's "1. …, 2. …" sections are not a procedure; bullets that only
@@ -85,6 +87,12 @@ _STEP_CUE = re.compile(
     r"[ée]tapes?|d[ée]marches?|proc[ée]dure|comment\b|marche à suivre|inscri|s'inscrire",
     re.I,
 )
+_HOWTO = re.compile(  # a heading that names steps, stages or a how-to
+    r"خطوات|مراحل|كيفية|طريقة|إجراءات|اجراءات|مسطرة|"
+    r"\bsteps?\b|\bhow (?:to|do)\b|\bprocedures?\b|\bprocess\b|"
+    r"[ée]tapes?\b|d[ée]marches?|proc[ée]dures?\b|\bcomment\b|marche à suivre",
+    re.I,
+)
 _FOLLOWING_STEPS = re.compile(
     r"الخطوات التالية|المراحل التالية|الإجراءات التالية|كما يلي|following steps|these steps|"
     r"as follows|[ée]tapes suivantes|comme suit|proc[ée]dez",
@@ -119,6 +127,7 @@ _OFFICE = re.compile(
     re.I,
 )
 _LEAD_MAX_WORDS = 10
+_LEAD_IN = re.compile(r"^[^.!?؟:：\n]{2,60}[:：]$")  # a short line ending in ":"
 
 
 @dataclass
@@ -177,6 +186,8 @@ def _units(blocks: Sequence[Block]) -> list[_Unit]:
             unit.numbered = not found[2]
         if block.type == "heading":
             unit.rank = 3 if text.endswith((":", "：")) else max(1, block.level or 2)
+        elif _LEAD_IN.match(text) and not found:
+            unit.rank = 3  # "مراحل التسجيل:" set as plain text (a PDF's same-size line)
         units.append(unit)
     _mark_sections(units)
     return units
@@ -310,11 +321,25 @@ def _numbered_procedures(units: list[_Unit], taken: set[int]) -> list[_Found]:
     return found
 
 
+def _names_steps(unit: _Unit) -> bool:
+    """A heading that names steps, stages or a how-to, and not documents or eligibility."""
+    text = unit.text.replace(TATWEEL, "")
+    return (
+        unit.is_heading
+        and _HOWTO.search(text) is not None
+        and not _DOCUMENTS.search(text)
+        and not _ELIGIBILITY.search(text)
+    )
+
+
 def _bullet_procedures(units: list[_Unit], taken: set[int]) -> list[_Found]:
-    """Bullets introduced as steps ("اتبع الخطوات التالية:") are steps, numbered in order."""
+    """Bullets introduced as steps ("اتبع الخطوات التالية:") or right under a heading that
+    names steps or a how-to ("كيفية التسجيل", "Comment faire ?") are steps, in order."""
     found: list[_Found] = []
     for i, unit in enumerate(units):
-        if i in taken or not _FOLLOWING_STEPS.search(unit.text) or unit.bullet:
+        if i in taken or unit.bullet:
+            continue
+        if not (_FOLLOWING_STEPS.search(unit.text) or _names_steps(unit)):
             continue
         j = i + 1
         while j < len(units) and units[j].bullet and j not in taken:
