@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from extractors.models import Candidate, Repair
 
 from ..normalize import TATWEEL
-from . import rules
+from . import letters, rules
 from .candidates import Choice, DocumentContext, choose
 from .detect import FFFD, HAMZA_SPLIT, damage_score, has_latin, is_damaged_token, may_need_repair
 from .lexicon import Lexicon, default_lexicon, lookup_form
@@ -112,7 +112,7 @@ class Repairer:
         line = prepare(original)
         result = LineRepair(original=original, text=line)
         if not may_need_repair(line):
-            return result
+            return self._letters(result)
         line = _SURROGATE.sub(FFFD, line)  # lone surrogates are damage, and bidi cannot take them
         text = line
         steps: list[tuple[str, Callable[[str], str | tuple[str, str] | None]]] = [
@@ -130,6 +130,13 @@ class Repairer:
             result.repairs.append(RepairRecord(text, fixed, rule))
             text = fixed
         result.text = self._tokens(text, result)
+        return self._letters(result)
+
+    def _letters(self, result: LineRepair) -> LineRepair:
+        """Letter-level fixes last: presentation forms may have given Persian letters."""
+        if letters.may_apply(result.text):
+            result.text, fixes = letters.fix_letters(result.text, self.lexicon)
+            result.repairs += [RepairRecord(*fix) for fix in fixes]
         return result
 
     def _visual_runs(self, text: str) -> str | None:
@@ -231,7 +238,8 @@ def repair_lines(lines: Sequence[str], lexicon: Lexicon | None = None) -> list[L
     votes for its own first reading).
     """
     prepared = [prepare(line) for line in lines]
-    if not may_need_repair("\n".join(prepared)):
+    joined = "\n".join(prepared)
+    if not may_need_repair(joined) and not letters.may_apply(joined):
         return [LineRepair(original=o, text=p) for o, p in zip(lines, prepared, strict=True)]
     context = document_context(prepared)
     repairer = Repairer(lexicon, context)
@@ -256,6 +264,6 @@ def repair_text(text: str, lexicon: Lexicon | None = None) -> str:
     """Repaired text, one output line per input line. Clean text costs one normalising
     pass and one scan for signs of damage."""
     prepared = prepare(text)
-    if not may_need_repair(prepared):
+    if not may_need_repair(prepared) and not letters.may_apply(prepared):
         return prepared
     return "\n".join(r.text for r in repair_lines(text.split("\n"), lexicon))

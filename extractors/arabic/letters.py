@@ -1,0 +1,59 @@
+"""Letter-level fixes in text that shows no other damage: Persian and Urdu letter forms in
+Arabic words (ی ھ ہ ک, which some fonts' maps give for ي ه ه ك), and a lam-alef ligature
+whose two letters came out backwards ("العالجات" for "العلاجات").
+
+Both are decided by the lexicon word by word: a Persian form is always mapped (the final
+yeh to ي or ى, whichever the lexicon knows better); a lam-alef is put back only in a word
+the lexicon does not know that becomes a common word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import Lexicon, lookup_form
+
+PERSIAN = "\u06cc\u06be\u06c1\u06a9"
+_TO_ARABIC = str.maketrans({"\u06be": "\u0647", "\u06c1": "\u0647", "\u06a9": "\u0643"})
+_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]{3,}")
+_INNER_AL = re.compile("(?<=[\u0621-\u064a])\u0627\u0644")
+MIN_ZIPF = 3.0  # a restored lam-alef must give a common word
+
+
+def may_apply(text: str) -> bool:
+    """Cheap test: could the text hold a Persian letter form or a backward lam-alef?"""
+    return any(ch in text for ch in PERSIAN) or _INNER_AL.search(text) is not None
+
+
+def fix_word(word: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """(fixed word, rule) or None."""
+    if any(ch in word for ch in PERSIAN):
+        mapped = word.translate(_TO_ARABIC)
+        if mapped.endswith("\u06cc"):
+            stem = mapped[:-1].replace("\u06cc", "\u064a")
+            mapped = max((stem + "\u064a", stem + "\u0649"), key=lexicon.zipf)
+        return mapped.replace("\u06cc", "\u064a"), "persian-letters"
+    if lexicon.known(word):
+        return None
+    candidates = [
+        word[: m.start()] + "\u0644\u0627" + word[m.end() :] for m in _INNER_AL.finditer(word)
+    ]
+    best = max(candidates, key=lexicon.zipf, default=None)
+    if best is not None and lexicon.zipf(best) >= MIN_ZIPF:
+        return best, "lam-alef-order"
+    return None
+
+
+def fix_letters(line: str, lexicon: Lexicon) -> tuple[str, list[tuple[str, str, str]]]:
+    """The line with its words fixed, and (original, result, rule) for each fix."""
+    fixes: list[tuple[str, str, str]] = []
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group()
+        found = fix_word(lookup_form(word), lexicon)
+        if found is None:
+            return word
+        fixes.append((word, *found))
+        return found[0]
+
+    return _WORD.sub(fix, line), fixes
