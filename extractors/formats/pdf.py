@@ -81,13 +81,16 @@ def logical_text(
     line); otherwise the majority script decides. ``unmapped_arabic``: the page holds
     Arabic, so glyphs without a letter count as Arabic letters even in a line of nothing
     else."""
-    chars = sorted(chars, key=lambda c: c["x0"])
+    chars = _marks_on_their_letters(sorted(chars, key=lambda c: c["x0"]))
     pieces: list[str] = []
     previous: dict[str, Any] | None = None
     for char in chars:
         text = char["text"]
         if len(text) > 1 and any(is_arabic_letter(c) or c == FFFD for c in text):
             text = text[::-1]  # a glyph's letters are in logical order inside visual text
+        if _is_mark(text):
+            pieces.append(text)  # a mark is drawn over its letter: never a gap
+            continue
         gap = char["x0"] - previous["x1"] if previous is not None else 0.0
         if (
             text != " "
@@ -111,6 +114,39 @@ def logical_text(
         rtl = arabic * 2 >= len(letters)
     logical = _CID_MIRRORED.sub(r"(cid:\1)", _display_pua_as_arabic(visual, "R" if rtl else "L"))
     return unicodedata.normalize("NFKC", logical).strip(), rtl
+
+
+def _is_mark(text: str) -> bool:
+    return bool(text) and all(unicodedata.category(c) == "Mn" for c in text)
+
+
+def _is_haraka(text: str) -> bool:
+    """Vowel signs, shadda, sukun, dagger alef: marks drawn apart from their letter (a
+    hamza above or below comes in x-order already)."""
+    return bool(text) and all("\u064b" <= c <= "\u0652" or c == "\u0670" for c in text)
+
+
+def _marks_on_their_letters(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Vowel signs placed right after the letter they sit on, in visual order, as the
+    reordering expects them; x-order alone scatters them between letters."""
+    marks = [c for c in chars if _is_haraka(c["text"])]
+    if not marks:
+        return chars
+    letters = [c for c in chars if not _is_haraka(c["text"])]
+    placed: dict[int, list[dict[str, Any]]] = {}
+    loose = []
+    for mark in marks:
+        middle = (mark["x0"] + mark["x1"]) / 2
+        base = next((i for i, c in enumerate(letters) if c["x0"] <= middle <= c["x1"]), None)
+        if base is None:
+            loose.append(mark)
+        else:
+            placed.setdefault(base, []).append(mark)
+    out: list[dict[str, Any]] = []
+    for i, letter in enumerate(letters):
+        out.append(letter)
+        out += placed.get(i, [])
+    return sorted(out + loose, key=lambda c: c["x0"]) if loose else out
 
 
 def is_unmapped(ch: str) -> bool:
