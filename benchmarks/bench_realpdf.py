@@ -111,13 +111,17 @@ def rows() -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    print("| file | dalil recall | dalil validity | pdftotext recall | pdftotext validity |"
-          " dalil warns | pages to OCR |")
+    print(
+        "| file | dalil recall | dalil validity | pdftotext recall | pdftotext validity |"
+        " dalil warns | pages to OCR |"
+    )
     print("|---|---:|---:|---:|---:|---|---|")
     for row in rows():
         d, p = row["dalil"], row["pdftotext"] or (float("nan"), float("nan"))
-        print(f"| {row['id']} | {d[0]:.2f} | {d[1]:.2f} | {p[0]:.2f} | {p[1]:.2f} | "
-              f"{'yes' if row['flagged'] else 'no'} | {row['ocr_pages'] or '—'} |")
+        print(
+            f"| {row['id']} | {d[0]:.2f} | {d[1]:.2f} | {p[0]:.2f} | {p[1]:.2f} | "
+            f"{'yes' if row['flagged'] else 'no'} | {row['ocr_pages'] or '—'} |"
+        )
 
 
 if __name__ == "__main__":

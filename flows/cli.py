@@ -14,11 +14,11 @@ import typer
 from rich.console import Console
 
 from extractors.errors import ExtractionError
-from extractors.models import SourceKind, json_schemas
+from extractors.models import json_schemas
 from flows.acquire import DEFAULT_REGISTRY, RegistryError, load_registry
 from flows.extraction import DEFAULT_TIMEOUT, prestart
 from flows.pipeline import needs_work
-from flows.reports import outcomes_table, repair_report, sources_table
+from flows.reports import extraction_table, outcomes_table, repair_report, sources_table
 from flows.settings import apply_prefect_defaults
 from flows.store import Store, StoreError, StoreLockedError, default_store_url
 
@@ -110,44 +110,125 @@ def refresh(
     raise typer.Exit(1 if failed else 0)
 
 
-@app.command("extract")
-def extract_cmd(
-    path: Annotated[Path, typer.Argument(help="A snapshot file: HTML, PDF or text.")],
-    kind: Annotated[
-        str | None, typer.Option("--kind", help="html, pdf or text (default: sniffed).")
-    ] = None,
-    source_id: Annotated[
-        str | None, typer.Option("--source-id", help="Source id to record.")
-    ] = None,
-    timeout: Annotated[
-        float, typer.Option("--timeout", min=0, help="Seconds allowed (0: no limit).")
-    ] = DEFAULT_TIMEOUT,
-) -> None:
-    """Print the Document JSON of one file (UTF-8, not ASCII-escaped)."""
-    from extractors.extract import extract, sniff_kind
+def _inputs(paths: list[Path]) -> list[tuple[Path, str, str]]:
+    """Each input file with the name of its JSON output and how the summary shows it; a
+    folder gives its files (hidden ones aside), named by their path inside it."""
+    found: list[tuple[Path, str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                rel = file.relative_to(path)
+                if not any(part.startswith(".") for part in rel.parts):
+                    name = "__".join(rel.with_suffix("").parts)
+                    found.append((file, name, f"{path.name}/{rel.as_posix()}"))
+        else:
+            found.append((path, path.stem, path.name))
+    return found
 
-    if kind not in (None, "html", "pdf", "text"):
-        raise _fail(f"--kind must be html, pdf or text, not {kind!r}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _fail(f"{path}: {exc.strerror or exc}") from None
-    chosen: SourceKind = kind or sniff_kind(data)  # type: ignore[assignment]
-    from flows.extraction import run_isolated
 
+def _extract_file(path: Path, kind: str | None, source_id: str, timeout: float):
+    """One file's Document, in a time-limited worker; raises ExtractionError or OSError."""
+    from flows.extraction import extract_file, run_isolated
+
+    data = path.read_bytes()
     job = partial(
-        extract,
-        kind=chosen,
-        source_id=source_id or path.stem,
+        extract_file,
+        kind=kind,
+        source_id=source_id,
         fetched_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
         sha256=sha256(data).hexdigest(),
         snapshot=str(path),
     )
-    try:
-        doc = run_isolated(job, (data,), source_id or path.stem, timeout)
-    except ExtractionError as exc:
-        raise _fail(str(exc), 1) from None
-    _write_json(doc.model_dump_json(indent=2))
+    return run_isolated(job, (data,), source_id, timeout)
+
+
+@app.command("extract")
+def extract_cmd(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Snapshot files (HTML, PDF or text) or folders.")
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write one <name>.json per input here.")
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="html, pdf or text (default: sniffed).")
+    ] = None,
+    source_id: Annotated[
+        str | None, typer.Option("--source-id", help="Source id to record (one input).")
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0, help="Seconds allowed per file (0: no limit).")
+    ] = DEFAULT_TIMEOUT,
+) -> None:
+    """Extract Documents. One file without --out: its Document JSON on standard output
+    (UTF-8). Otherwise one JSON per input in --out, a progress bar and a summary table; a
+    file that fails is reported and the others go on (exit code 1)."""
+    if kind not in (None, "html", "pdf", "text"):
+        raise _fail(f"--kind must be html, pdf or text, not {kind!r}")
+    inputs = _inputs(paths)
+    if len(inputs) == 1:
+        from flows.extraction import lazy_models
+
+        lazy_models()  # one file: its worker loads only the models it needs
+    if not inputs:
+        raise _fail("no input files")
+    if out is None and (len(inputs) > 1 or paths[0].is_dir()):
+        raise _fail("several inputs need --out DIR")
+    if source_id and len(inputs) > 1:
+        raise _fail("--source-id names one input only")
+    if out is None:
+        path = inputs[0][0]
+        try:
+            doc = _extract_file(path, kind, source_id or path.stem, timeout)
+        except OSError as exc:
+            raise _fail(f"{path}: {exc.strerror or exc}") from None
+        except ExtractionError as exc:
+            raise _fail(str(exc), 1) from None
+        _write_json(doc.model_dump_json(indent=2))
+        return
+    _extract_batch(inputs, out, kind, source_id, timeout)
+
+
+def _extract_batch(
+    inputs: list[tuple[Path, str, str]],
+    out: Path,
+    kind: str | None,
+    source_id: str | None,
+    timeout: float,
+) -> None:
+    from rich.progress import Progress
+
+    out.mkdir(parents=True, exist_ok=True)
+    rows: list[dict[str, str]] = []
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("extracting", total=len(inputs))
+        for path, name, shown in inputs:
+            row = {"file": shown, "kind": "—", "blocks": "—", "damage": "—", "ocr": "—"}
+            try:
+                doc = _extract_file(path, kind, source_id or name, timeout)
+            except OSError as exc:
+                row["error"] = f"{path}: {exc.strerror or exc}"
+            except ExtractionError as exc:
+                row["error"] = str(exc)
+            else:
+                target = out / f"{name}.json"
+                tmp = target.with_name(f".{target.name}.tmp")
+                tmp.write_text(doc.model_dump_json(indent=2), encoding="utf-8")
+                tmp.replace(target)  # never a half-written Document
+                q = doc.quality
+                row |= {
+                    "kind": doc.source.kind,
+                    "blocks": str(q.blocks),
+                    "damage": f"{q.damaged_tokens}/{q.tokens}",
+                    "ocr": ",".join(map(str, q.ocr_pages)) or "no",
+                    "error": "",
+                }
+            rows.append(row)
+            progress.advance(task)
+    Console(width=None if sys.stdout.isatty() else 160).print(extraction_table(rows))
+    failed = sum(1 for r in rows if r["error"])
+    err.print(f"{len(rows) - failed} of {len(rows)} files extracted into {out}", highlight=False)
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command()

@@ -51,6 +51,37 @@ def test_extract_errors(tmp_path: Path) -> None:
     assert runner.invoke(app, ["extract", str(LEAFLET), "--kind", "docx"]).exit_code == 2
 
 
+def test_extract_many_files_into_a_folder_with_a_summary(tmp_path: Path) -> None:
+    """A folder and a file in one call: one Document JSON per input, the bad file named in
+    the summary table, the others written (exit code 1 for the failure)."""
+    inputs = tmp_path / "in"
+    (inputs / "sub").mkdir(parents=True)
+    (inputs / "leaflet.txt").write_bytes(LEAFLET.read_bytes())
+    page = CORPUS / "snapshots" / "map-amo-tadamon-figures" / "2025-09-01.html"
+    (inputs / "sub" / "page.html").write_bytes(page.read_bytes())
+    (inputs / "sub" / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    (inputs / ".hidden").write_bytes(b"ignored")
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Étape 1 : Remplir le formulaire\n\nÉtape 2 : Déposer le dossier\n")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["extract", str(inputs), str(extra), "--out", str(out)])
+    assert result.exit_code == 1, result.stderr
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["extra.json", "leaflet.json", "sub__page.json"]
+    page_doc = json.loads((out / "sub__page.json").read_text(encoding="utf-8"))
+    assert page_doc["source"]["kind"] == "html" and page_doc["source"]["id"] == "sub__page"
+    assert len(json.loads((out / "extra.json").read_text())["procedures"]) == 1
+    table = result.stdout
+    assert re.search(r"in/sub/broken\.pdf .*sub__broken: unreadable PDF", table)
+    assert re.search(r"in/leaflet\.txt\s*│\s*text", table)
+    assert "3 of 4 files extracted" in result.stderr
+
+
+def test_several_inputs_need_an_output_folder(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["extract", str(LEAFLET), str(LEAFLET)])
+    assert result.exit_code == 2 and "--out" in result.stderr
+
+
 def test_configuration_errors_exit_2_before_any_work(tmp_path: Path) -> None:
     bad = tmp_path / "sources.yaml"
     bad.write_text("sources:\n  - id: x\n    kind: docx\n")

@@ -7,8 +7,15 @@ starts before Prefect is imported.
 
 from typing import Any
 
-from .isolation import DEFAULT_TIMEOUT, WorkerPool, prestart, run_isolated, time_limited
-from .snapshot import Extractor, extract_snapshot
+from .isolation import (
+    DEFAULT_TIMEOUT,
+    WorkerPool,
+    lazy_models,
+    prestart,
+    run_isolated,
+    time_limited,
+)
+from .snapshot import Extractor, extract_file, extract_snapshot
 
 _CACHED = ("cached_extractor", "extract_task", "result_storage")
 
@@ -17,8 +24,10 @@ __all__ = [
     "Extractor",
     "WorkerPool",
     "cached_extractor",
+    "extract_file",
     "extract_snapshot",
     "extract_task",
+    "lazy_models",
     "prestart",
     "result_storage",
     "run_isolated",

@@ -90,14 +90,14 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(max_workers or _default_workers())
         self._context: Any = None
+        self.warm = True  # the fork server loads every model first (see ``lazy_models``)
 
     def _start(self) -> Any:
         with self._lock:
             if self._context is None:
                 self._context = multiprocessing.get_context("forkserver")
-                self._context.set_forkserver_preload(
-                    ["flows.extraction.preload", "flows.extraction.snapshot"]
-                )
+                warm = ["flows.extraction.preload"] if self.warm else []
+                self._context.set_forkserver_preload([*warm, "flows.extraction.snapshot"])
             return self._context
 
     def prestart(self) -> None:
@@ -189,6 +189,14 @@ def run_isolated(
             )
         return fn(*args)
     return _POOL.run(fn, args, source_id, timeout)
+
+
+def lazy_models() -> None:
+    """Let workers load only the models their documents need, when they need them, not
+    all of them up front (about 9 s): for a few files (``dalil extract``), not for a
+    refresh, whose workers each serve many documents. Call it before the first
+    extraction."""
+    _POOL.warm = False
 
 
 def prestart() -> None:

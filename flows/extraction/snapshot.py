@@ -43,3 +43,27 @@ def extract_snapshot(
     if kind != source.kind:
         doc.quality.warnings.append(f"registry says {source.kind}, the snapshot is {kind}")
     return doc
+
+
+def extract_file(
+    data: bytes,
+    *,
+    kind: str | None,
+    source_id: str,
+    fetched_at: datetime,
+    sha256: str,
+    snapshot: str,
+) -> Document:
+    """One file's Document, its kind sniffed when not given. The extraction stack is
+    imported here, in the process that extracts, never by the caller."""
+    from extractors.extract import extract, sniff_kind
+
+    chosen = kind or sniff_kind(data)
+    return extract(
+        data,
+        kind=chosen,  # type: ignore[arg-type]
+        source_id=source_id,
+        fetched_at=fetched_at,
+        sha256=sha256,
+        snapshot=snapshot,
+    )

@@ -4,7 +4,14 @@ rows and terminal tables out. Technical upgrades and reverts are never alerts.""
 from .atom import atom_feed
 from .changesets import is_alert, one_line, version_time
 from .markdown import changeset_markdown, table_rows
-from .summary import as_text, outcome_label, outcomes_table, repair_report, sources_table
+from .summary import (
+    as_text,
+    extraction_table,
+    outcome_label,
+    outcomes_table,
+    repair_report,
+    sources_table,
+)
 from .terminal import change_lines, shape_for_terminal, terminal_shapes_arabic
 
 __all__ = [
@@ -12,6 +19,7 @@ __all__ = [
     "atom_feed",
     "change_lines",
     "changeset_markdown",
+    "extraction_table",
     "is_alert",
     "one_line",
     "outcome_label",

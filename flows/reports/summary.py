@@ -96,3 +96,16 @@ def repair_report(results: Sequence[LineRepair]) -> dict[str, Any]:
         "uncertain": sum(rep.uncertain for rep in repairs),
         "details": lines,
     }
+
+
+def extraction_table(rows: Iterable[dict[str, str]]) -> Table:
+    """``dalil extract`` over several files: file, kind, blocks, damaged/all tokens, pages
+    to OCR, and the error of a file that failed."""
+    table = Table(title="dalil extract")
+    for column in ("file", "kind", "blocks", "damage", "needs OCR", "error"):
+        table.add_column(column, justify="right" if column == "blocks" else "left")
+    for row in rows:
+        table.add_row(
+            row["file"], row["kind"], row["blocks"], row["damage"], row["ocr"], row["error"]
+        )
+    return table
