@@ -7,7 +7,9 @@ Rules, all generic:
 - a line that starts with a bullet or a number (``•``, ``-``, ``1.``, ``2)``, ``١-``) is a
   list item, its depth taken from its indentation;
 - a short line that stands alone between blank lines, without closing punctuation other
-  than a question mark, is a heading.
+  than a question mark, is a heading;
+- furniture (share bars, copyright, "see also" runs, repeated lines, menus at the head or
+  tail) is labelled by content (``text_furniture.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from ..lines import block_text, list_marker, reads_as_heading
 from ..models import Block, BlockType
 from ..normalize import normalize_text
+from .text_furniture import label_text_furniture
 
 
 @dataclass
@@ -90,4 +93,5 @@ def text_blocks(text: str) -> list[Block]:
                 **extra,
             )
         )
+    label_text_furniture(blocks)
     return blocks
