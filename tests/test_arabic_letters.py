@@ -71,3 +71,12 @@ def test_fixes_reach_the_document_with_the_raw_text_kept() -> None:
     assert block.text == "يجب تغطية العلاجات خلال شهرين"
     assert block.raw_text == "یجب تغطية العالجات خلال شھرین"
     assert {r.rule for r in block.repairs} == {"persian-letters", "lam-alef-order"}
+
+
+@pytest.mark.parametrize("word", ["اللاإنسانية", "اللاأخلاقية", "اللاإرادية"])
+def test_la_hamza_compounds_are_not_taken_for_a_split_hamza(word: str) -> None:
+    """لا + hamza compounds are real words: the split-hamza rule (اأ for a joined أ) leaves
+    a word the lexicon knows as it is (issue 16, item 5)."""
+    line = f"تحدث التقرير عن {word} في المجتمع"
+    result = _one(line)
+    assert result.text == line and result.repairs == []

@@ -134,7 +134,7 @@ class Repairer:
 
     def _letters(self, result: LineRepair) -> LineRepair:
         """Letter-level fixes last: presentation forms may have given Persian letters."""
-        if letters.may_apply(result.text):
+        if letters.may_apply(result.text, lambda: self.lexicon):
             result.text, fixes = letters.fix_letters(result.text, self.lexicon)
             result.repairs += [RepairRecord(*fix) for fix in fixes]
         return result
@@ -172,6 +172,8 @@ class Repairer:
             damaged = is_damaged_token(core)
             if not _LETTER.search(core):
                 return core  # U+FFFD alone says nothing about which letter it was
+            if damaged and FFFD not in core and self.lexicon.known(lookup_form(core)):
+                return core  # a real word: لا + hamza (اللاإنسانية), not a split hamza
             if not damaged and (
                 not damaged_line or len(core) < 3 or self.lexicon.known(lookup_form(core))
             ):
@@ -204,6 +206,11 @@ class Repairer:
             )
             return swapped
         return fixed.replace(_SEAM, " ")
+
+
+def _lexicon(given: Lexicon | None) -> Callable[[], Lexicon]:
+    """The lexicon to use, loaded only when asked for."""
+    return (lambda: given) if given is not None else default_lexicon
 
 
 def prepare(line: str) -> str:
@@ -239,7 +246,7 @@ def repair_lines(lines: Sequence[str], lexicon: Lexicon | None = None) -> list[L
     """
     prepared = [prepare(line) for line in lines]
     joined = "\n".join(prepared)
-    if not may_need_repair(joined) and not letters.may_apply(joined):
+    if not may_need_repair(joined) and not letters.may_apply(joined, _lexicon(lexicon)):
         return [LineRepair(original=o, text=p) for o, p in zip(lines, prepared, strict=True)]
     context = document_context(prepared)
     repairer = Repairer(lexicon, context)
@@ -264,6 +271,6 @@ def repair_text(text: str, lexicon: Lexicon | None = None) -> str:
     """Repaired text, one output line per input line. Clean text costs one normalising
     pass and one scan for signs of damage."""
     prepared = prepare(text)
-    if not may_need_repair(prepared) and not letters.may_apply(prepared):
+    if not may_need_repair(prepared) and not letters.may_apply(prepared, _lexicon(lexicon)):
         return prepared
     return "\n".join(r.text for r in repair_lines(text.split("\n"), lexicon))
