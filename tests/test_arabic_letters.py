@@ -80,3 +80,24 @@ def test_la_hamza_compounds_are_not_taken_for_a_split_hamza(word: str) -> None:
     line = f"تحدث التقرير عن {word} في المجتمع"
     result = _one(line)
     assert result.text == line and result.repairs == []
+
+
+@pytest.mark.parametrize(
+    ("line", "fixed"),
+    [
+        ("قال رئيس اللجن ة إن الملف كامل", "قال رئيس اللجنة إن الملف كامل"),
+        ("أحد ث تعديل على محتو ى الصفحة", "أحدث تعديل على محتوى الصفحة"),
+    ],
+)
+def test_a_last_letter_set_apart_by_glyph_positioning_is_joined(line: str, fixed: str) -> None:
+    result = _one(line)
+    assert result.text == fixed
+    assert {r.rule for r in result.repairs} == {"split-letter"}
+
+
+@pytest.mark.parametrize(
+    "line", ["جاء زيد و عمرو إلى المكتب", "الفئة أ و الفئة ب من الملحق", "قسم ب من القانون"]
+)
+def test_a_letter_that_stands_alone_on_purpose_stays_alone(line: str) -> None:
+    result = _one(line)
+    assert result.text == line and result.repairs == []

@@ -1,10 +1,11 @@
 """Letter-level fixes in text that shows no other damage: Persian and Urdu letter forms in
-Arabic words (ی ھ ہ ک, which some fonts' maps give for ي ه ه ك), and a lam-alef ligature
-whose two letters came out backwards ("العالجات" for "العلاجات").
+Arabic words (ی ھ ہ ک, which some fonts' maps give for ي ه ه ك), a lam-alef ligature
+whose two letters came out backwards ("العالجات" for "العلاجات"), and a last letter set
+apart by a PDF's glyph positioning ("اللجن ة", "محتو ى").
 
-Both are decided by the lexicon word by word: a Persian form is always mapped (the final
-yeh to ي or ى, whichever the lexicon knows better); a lam-alef is put back only in a word
-the lexicon does not know that becomes a common word.
+All are decided by the lexicon word by word: a Persian form is always mapped (the final
+yeh to ي or ى, whichever the lexicon knows better); a lam-alef is put back, and a lone
+letter joined to the word before it, only when that gives a common word.
 """
 
 from __future__ import annotations
@@ -18,18 +19,24 @@ PERSIAN = "\u06cc\u06be\u06c1\u06a9"
 _TO_ARABIC = str.maketrans({"\u06be": "\u0647", "\u06c1": "\u0647", "\u06a9": "\u0643"})
 _WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]{3,}")
 _INNER_AL = re.compile("\u0627\u0644(?<=[\u0621-\u064a]\u0627\u0644)")  # literal first: fast
-MIN_ZIPF = 3.0  # a restored lam-alef must give a common word
+_LONE_LETTER = re.compile(  # a space first (a fast scan), then the letter and its neighbours
+    " [\u0621-\u0647\u0649-\u064a](?=$|[\\s.،,:;؛!؟?)])(?<=[\u0621-\u064a] .)"
+)
+_LONE_PAIR = re.compile(
+    "([\u0621-\u064a\u0671-\u06d3]{2,}) ([\u0621-\u0647\u0649-\u064a])(?=$|[\\s.،,:;؛!؟?)])"
+)
+MIN_ZIPF = 3.0  # a restored lam-alef or a joined letter must give a common word
 
 
 SAMPLE = 60  # words with an inner "ال" tried before a document is judged free of the family
 
 
 def may_apply(text: str, lexicon: Callable[[], Lexicon]) -> bool:
-    """Cheap test: does the text hold a Persian letter form, or a backward lam-alef among
-    its first ``SAMPLE`` candidate words (the family hits every lam-alef of a document, so
-    a damaged one shows it early) (a word the lexicon does not know that the swap
-    makes a common one)? Clean text pays a few hundred lookups at most."""
-    if any(ch in text for ch in PERSIAN):
+    """Cheap test: does the text hold a Persian letter form, a letter standing alone after
+    a word, or a backward lam-alef among its first ``SAMPLE`` candidate words (a word the
+    lexicon does not know that the swap makes a common one; the family hits every
+    lam-alef of a document, so a damaged one shows it early)?"""
+    if any(ch in text for ch in PERSIAN) or _LONE_LETTER.search(text):
         return True
     seen: set[str] = set()
     for match in _INNER_AL.finditer(text):  # a literal search; the word is cut around it
@@ -65,9 +72,26 @@ def fix_word(word: str, lexicon: Lexicon) -> tuple[str, str] | None:
     return None
 
 
+def _join_lone_letters(line: str, lexicon: Lexicon, fixes: list[tuple[str, str, str]]) -> str:
+    """A single letter (not the conjunction و) standing after a word joins it when the two
+    make a common word ("اللجن ة" -> "اللجنة"); a lone letter is no word of its own."""
+
+    def join(match: re.Match[str]) -> str:
+        word, letter = match.group(1), match.group(2)
+        joined = word + letter
+        if lexicon.zipf(joined) >= MIN_ZIPF:
+            fixes.append((f"{word} {letter}", joined, "split-letter"))
+            return joined
+        return match.group()
+
+    return _LONE_PAIR.sub(join, line)
+
+
 def fix_letters(line: str, lexicon: Lexicon) -> tuple[str, list[tuple[str, str, str]]]:
     """The line with its words fixed, and (original, result, rule) for each fix."""
     fixes: list[tuple[str, str, str]] = []
+    if _LONE_LETTER.search(line):
+        line = _join_lone_letters(line, lexicon, fixes)
 
     def fix(match: re.Match[str]) -> str:
         word = match.group()
