@@ -101,3 +101,11 @@ def test_a_last_letter_set_apart_by_glyph_positioning_is_joined(line: str, fixed
 def test_a_letter_that_stands_alone_on_purpose_stays_alone(line: str) -> None:
     result = _one(line)
     assert result.text == line and result.repairs == []
+
+
+def test_a_damaged_mixed_line_with_a_private_use_glyph_is_read_not_crashed() -> None:
+    """atheris found it: the visual-run rule holds Latin tokens as private-use stand-ins,
+    so a line that already holds one (a Symbol-font bullet, U+F0A7) crashed the engine.
+    Such a line is left to the other rules."""
+    result = _one("AMO \uf0a7 \ufffdلت\ufffdسجيل Tadamon www.cnss.ma")
+    assert result.text == "AMO \uf0a7 التسجيل Tadamon www.cnss.ma"

@@ -30,6 +30,7 @@ _ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]{2,}")
 _MIRROR = str.maketrans("()[]{}", ")(][}{")
 _LATIN_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f]\S*")  # leading punctuation stays neutral
 _PUA = 0xE000  # private-use characters are strong left-to-right in the bidi algorithm
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _AL_STANDIN = "\u06bb"  # a rare Arabic letter standing in for U+FFFD as a strong letter
 
 
@@ -122,8 +123,8 @@ def visual_runs(line: str) -> str | None:
     """
     if FFFD not in line or not has_latin(line) or not has_arabic(line.replace(FFFD, "")):
         return None
-    if not first_strong_is_latin(line) or _AL_STANDIN in line:
-        return None
+    if not first_strong_is_latin(line) or _AL_STANDIN in line or _PRIVATE_USE.search(line):
+        return None  # private-use code points are the stand-ins: a line holding some is left
     tokens: list[str] = []
 
     def hold(match: re.Match[str]) -> str:
@@ -135,7 +136,7 @@ def visual_runs(line: str) -> str | None:
         return None
     visual = get_display(held, base_dir="L")
     logical = display(visual, "R")
-    restored = re.sub("[\ue000-\uf8ff]", lambda m: tokens[ord(m.group()) - _PUA], logical)
+    restored = _PRIVATE_USE.sub(lambda m: tokens[ord(m.group()) - _PUA], logical)
     return " ".join(restored.split()) if restored != line else None
 
 
