@@ -26,8 +26,7 @@ class _Extracted:
     blocks: list[Block]
     warnings: list[str] = field(default_factory=list)
     links: list[dict] = field(default_factory=list)
-    needs_ocr: bool = False
-    ocr_pages: list[int] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # PDF pages to read by OCR
 
 
 def _blocks_for(
@@ -44,9 +43,7 @@ def _blocks_for(
         return _Extracted(text_blocks(text), warnings)
     if kind == "pdf":
         result = pdf_extract(data, source_id, workers)
-        return _Extracted(
-            result.blocks, result.warnings, result.links, result.needs_ocr, result.ocr_pages
-        )
+        return _Extracted(result.blocks, result.warnings, result.links, result.ocr_pages)
     if kind == "html":
         page = html_extract(
             data,
@@ -102,7 +99,7 @@ def extract(
         raise ExtractionError(source_id, "snapshot is empty")
     got = _blocks_for(kind, data, source_id, workers, url, charset, selectors)
     blocks = got.blocks
-    if not blocks and not got.needs_ocr:
+    if not blocks and not got.ocr_pages:
         raise ExtractionError(source_id, "snapshot has no text")
     repair_blocks(blocks, block_text)
     langs = _label_languages(blocks, languages)
@@ -124,7 +121,7 @@ def extract(
         procedures=fields.procedures,
         addresses=fields.addresses,
         figures=fields.figures,
-        quality=measure(blocks, got.warnings, got.needs_ocr, got.ocr_pages),
+        quality=measure(blocks, got.warnings, got.ocr_pages),
         extractor=ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION),
     )
 

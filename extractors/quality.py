@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from .arabic import is_damaged_token
 from .models import Block, Quality
-
-# glyphs whose font gave no letter: private-use code points (but symbol fonts' bullets and
-# signs at U+F020-F0FF) and noncharacters
-_UNMAPPED = re.compile("[\ue000-\uf01f\uf100-\uf8ff\ufffe\uffff]")
+from .script import UNMAPPED
 
 
 def is_damaged(token: str) -> bool:
     """Damage the repair engine knows (U+FFFD, ``(cid:N)``, control characters, split
     hamza) or glyphs without a letter."""
-    return is_damaged_token(token) or _UNMAPPED.search(token) is not None
+    return is_damaged_token(token) or UNMAPPED.search(token) is not None
 
 
 def measure(
-    blocks: list[Block],
-    warnings: list[str],
-    needs_ocr: bool = False,
-    ocr_pages: list[int] | None = None,
+    blocks: list[Block], warnings: list[str], ocr_pages: list[int] | None = None
 ) -> Quality:
     """Count tokens, damaged tokens (in ``raw_text``, before repair), repairs, and the
     repairs flagged uncertain. Damage left in ``text`` after repair becomes a warning."""
@@ -39,7 +31,7 @@ def measure(
         damaged_tokens=damaged,
         repaired_tokens=sum(len(b.repairs) for b in blocks),
         uncertain_tokens=sum(r.uncertain for b in blocks for r in b.repairs),
-        needs_ocr=needs_ocr or bool(ocr_pages),
+        needs_ocr=bool(ocr_pages),
         ocr_pages=ocr_pages or [],
         warnings=warnings,
     )

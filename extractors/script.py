@@ -11,7 +11,16 @@ _WORD = re.compile(r"[^\W\d_]+")
 URL_OR_MAIL = re.compile(
     r"(?:https?://|www\.)\S+|\S+@\S+|\S+\.(?:ma|org|com|net|fr)(?:/\S*)?", re.I
 )
-_NO_LETTER = re.compile(r"\(cid:\d+\)")
+CID = re.compile(r"\(cid:\d+\)")  # a glyph pdfminer could not map: no letter, no script
+# glyphs whose font gave no letter: private-use code points (but U+F020-F0FF, where symbol
+# fonts such as Symbol and Wingdings put their bullets and signs) and noncharacters
+UNMAPPED = re.compile("[\ue000-\uf01f\uf100-\uf8ff\ufffe\uffff]")
+
+
+def is_unmapped(ch: str) -> bool:
+    """A glyph whose font gave no letter (see ``UNMAPPED``)."""
+    return UNMAPPED.match(ch) is not None
+
 
 # Common function words: general language knowledge, not taken from any corpus document.
 _FUNCTION_WORDS = {
@@ -119,7 +128,7 @@ def detect_language(text: str, allowed: Sequence[str] = ()) -> str | None:
     Returns None for text with no letters. URLs and e-mail addresses do not count, unless
     the text is nothing else; ``(cid:N)`` placeholders never do.
     """
-    text = _NO_LETTER.sub(" ", text)  # (cid:N) placeholders are glyphs of unknown script
+    text = CID.sub(" ", text)  # (cid:N) placeholders are glyphs of unknown script
     prose = URL_OR_MAIL.sub(" ", text)
     if any(ch.isalpha() for ch in prose):
         text = prose

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 
+from ..script import CID
+
 FFFD = "\ufffd"
 ARABIC_LETTER = r"\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF"
 _PRESENTATION = r"\uFB50-\uFDFF\uFE70-\uFEFF"
 
 # Signatures, each a family of damage.
 PRESENTATION_FORMS = re.compile(f"[{_PRESENTATION}]")
-CID = re.compile(r"\(cid:\d+\)")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 HAMZA_SPLIT = re.compile("ا([أإآ])")  # a joined hamza-alef written as alef + hamza-alef
 MOJIBAKE_UTF8_AS_CP1252 = re.compile(

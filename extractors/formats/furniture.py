@@ -38,6 +38,11 @@ class Signals:
     forced: bool | None = None  # the registry's selectors: True furniture, False content
     article: bool = False  # inside an <article> or <main>
 
+    @property
+    def plain(self) -> bool:
+        """No signal of its own: neither furniture markup nor link density."""
+        return not (self.markup or self.dense)
+
 
 def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(normalize_text(text).lower())
@@ -85,19 +90,15 @@ def decide(
     verdict = main is not None and main.words >= MIN_MAIN_WORDS
     held: dict[int, bool] = {}
     if verdict:  # blocks without other signals claim their text in the main text first
-        plain = [not (s.markup or s.dense) for s in signals]
-        order = sorted(range(len(blocks)), key=lambda i: not plain[i])
+        order = sorted(range(len(blocks)), key=lambda i: not signals[i].plain)
         held = {i: main.claim(blocks[i].text) for i in order if signals[i].forced is None}
-        _between_content(blocks, plain, held, main)
-    by_main: list[bool] = []
+        _between_content(blocks, signals, held, main)
     for index, (block, signal) in enumerate(zip(blocks, signals, strict=True)):
-        reasons: list[str] = []
         if signal.forced is not None:
             block.furniture = signal.forced
             block.furniture_signals = ["selector: " + ("remove" if signal.forced else "select")]
-            by_main.append(False)
             continue
-        score = 0.0
+        score, reasons = 0.0, []
         if signal.markup:
             score += signal.weight
             reasons.append(f"markup: {signal.markup}")
@@ -110,48 +111,49 @@ def decide(
             reasons.append("main text: " + ("in" if inside else "out"))
         block.furniture = score > 0
         block.furniture_signals = reasons
-        by_main.append(inside is False and not signal.markup and not signal.dense)
-    _headings_before_content(blocks, by_main, title, [s.article for s in signals])
+    _headings_before_content(blocks, signals, held, title)
 
 
 def _between_content(
-    blocks: list[Block], plain: list[bool], held: dict[int, bool], main: MainText
+    blocks: list[Block], signals: list[Signals], held: dict[int, bool], main: MainText
 ) -> None:
     """A short block with no other signal, between two blocks the main text holds, whose
     words the main text holds in a row, is held too (trafilatura joins a product's name,
     price and stock into one line)."""
     for i in range(1, len(blocks) - 1):
-        if held.get(i) is not False or not plain[i] or not (held.get(i - 1) and held.get(i + 1)):
+        if held.get(i) is not False or not signals[i].plain:
+            continue
+        if not (held.get(i - 1) and held.get(i + 1)):
             continue
         key = " ".join(_tokens(blocks[i].text))
         if key and len(key.split()) <= SHORT and f" {key} " in main.joined:
             held[i] = True
 
 
-def _labelled(block: Block) -> bool:
-    return any(s.startswith(("markup:", "links:")) for s in block.furniture_signals or ())
-
-
 def _headings_before_content(
-    blocks: list[Block], by_main: list[bool], title: str, in_article: list[bool]
+    blocks: list[Block], signals: list[Signals], held: dict[int, bool], title: str
 ) -> None:
     """A heading left out of the main text only (trafilatura keeps titles apart) is
     content when it is the page's title, when it introduces content, or when it ends the
     page's article (a dateline)."""
     title_key = f" {' '.join(_tokens(title))} "
     for index, block in enumerate(blocks):
-        if block.type != "heading" or not block.furniture or not by_main[index]:
+        only_main = held.get(index) is False and signals[index].plain
+        if block.type != "heading" or not block.furniture or not only_main:
             continue
         # the next blocks, past any the markup labels (a sidebar between title and text)
-        following = list(
-            itertools.islice((b for b in blocks[index + 1 :] if not _labelled(b)), HEADING_REACH)
+        unlabelled = (
+            b
+            for b, s in zip(blocks[index + 1 :], signals[index + 1 :], strict=True)
+            if s.plain or s.forced is not None
         )
+        following = list(itertools.islice(unlabelled, HEADING_REACH))
         key = " ".join(_tokens(block.text))
         if len(key.split()) >= 2 and f" {key} " in title_key:
             why = "heading: page title"
         elif any(not b.furniture and b.type != "heading" for b in following):
             why = "heading: introduces content"
-        elif in_article[index] and not following:
+        elif signals[index].article and not following:
             why = "heading: ends the article"
         else:
             continue

@@ -246,10 +246,10 @@ class _Builder:
         links: Iterable[dict] = (),
         **extra: Any,
     ) -> None:
-        context = self.context
-        signal = Signals(context.markup, context.weight, dense, context.forced, context.article)
-        furniture = signal.forced if signal.forced is not None else bool(signal.markup or dense)
-        self.signals.append(signal)
+        context = self.context  # furniture is decided once every block is read
+        self.signals.append(
+            Signals(context.markup, context.weight, dense, context.forced, context.article)
+        )
         block = Block(
             id=f"b{len(self.blocks) + 1:04d}",
             type=kind,
@@ -257,12 +257,11 @@ class _Builder:
             raw_text=raw,
             lang=self.context.lang,
             dir=self.context.dir,
-            furniture=furniture,
             **extra,
         )
         self.blocks.append(block)
         for link in links:
-            self.links.append({**link, "block_id": block.id, "furniture": furniture})
+            self.links.append({**link, "block_id": block.id})
 
     # -- walking
     def walk(self, element: Tag) -> None:

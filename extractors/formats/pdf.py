@@ -24,10 +24,9 @@ from ..arabic import FFFD, display
 from ..lines import block_text, list_marker
 from ..models import CELL_SEPARATOR, Block
 from ..normalize import normalize_text
-from ..script import arabic_share, is_arabic_letter
+from ..script import CID, arabic_share, is_arabic_letter, is_unmapped
 from .errors import FormatError
 
-_CID = re.compile(r"\(cid:\d+\)")
 _CID_MIRRORED = re.compile(r"\)cid:(\d+)\(")
 _URL_TAIL = re.compile(r"(?:https?://|www\.)\S*[/.\-_?=&]$")
 _URL_PIECE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/.\-_?=&%#~+:]*$")
@@ -68,8 +67,7 @@ class PdfResult:
     blocks: list[Block]
     links: list[dict[str, Any]]
     warnings: list[str]
-    needs_ocr: bool
-    ocr_pages: list[int] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # pages to read by OCR
 
 
 def logical_text(
@@ -147,12 +145,6 @@ def _marks_on_their_letters(chars: list[dict[str, Any]]) -> list[dict[str, Any]]
         out.append(letter)
         out += placed.get(i, [])
     return sorted(out + loose, key=lambda c: c["x0"]) if loose else out
-
-
-def is_unmapped(ch: str) -> bool:
-    """A private-use code point or a noncharacter: a glyph whose font gave no letter.
-    U+F020-F0FF is not: symbol fonts (Symbol, Wingdings) put their bullets and signs there."""
-    return ("\ue000" <= ch <= "\uf8ff" and not "\uf020" <= ch <= "\uf0ff") or ch in "\uffff\ufffe"
 
 
 def _display_pua_as_arabic(text: str, base_dir: str) -> str:
@@ -376,7 +368,7 @@ def _unmapped_families(chars: list[dict[str, Any]]) -> Counter[str]:
     families: Counter[str] = Counter()
     for char in chars:
         text = char["text"]
-        if _CID.fullmatch(text):
+        if CID.fullmatch(text):
             families["(cid:N)"] += 1
         elif "\uffff" in text or "\ufffe" in text:
             families["U+FFFF"] += 1
@@ -551,7 +543,6 @@ def pdf_extract(data: bytes, source_id: str, workers: int | None = 1) -> PdfResu
         blocks=blocks,
         links=[link for r in results for link in r.links],
         warnings=[w for r in results for w in r.warnings],
-        needs_ocr=any(r.needs_ocr for r in results),
         ocr_pages=[r.number for r in results if r.needs_ocr],
     )
 

@@ -15,21 +15,25 @@ from flows.acquire import Source
 Extractor = Callable[[bytes, str, Source, datetime, dict[str, Any]], Document]
 
 
+def extract_file(data: bytes, *, kind: str | None = None, **fields: Any) -> Document:
+    """``extract`` with the kind sniffed from the bytes when not given; ``fields`` are the
+    rest of its keyword arguments. The extraction stack (spaCy, pdfplumber, trafilatura:
+    ~2 s) is imported here, where documents are extracted (the worker processes), never
+    by the caller."""
+    from extractors.extract import extract, sniff_kind
+
+    return extract(data, kind=kind or sniff_kind(data), **fields)  # type: ignore[arg-type]
+
+
 def extract_snapshot(
     data: bytes, digest: str, source: Source, captured_at: datetime, meta: dict[str, Any]
 ) -> Document:
     """One snapshot of a source as a Document, by the kind its bytes show; the charset
     comes from the Content-Type its fetch recorded in ``meta``."""
-    # imported here: the extraction stack (spaCy, pdfplumber, trafilatura: ~2 s) is loaded
-    # where documents are extracted (the worker processes), not by every caller
-    from extractors.extract import extract, sniff_kind
-
-    kind = sniff_kind(data)
     content_type = str(meta.get("content_type") or "")
     charset = content_type.partition("charset=")[2].split(";")[0].strip() or None
-    doc = extract(
+    doc = extract_file(
         data,
-        kind=kind,
         source_id=source.id,
         fetched_at=captured_at,
         sha256=digest,
@@ -40,30 +44,7 @@ def extract_snapshot(
         charset=charset,
         selectors=source.selectors.model_dump() if source.selectors else None,
     )
+    kind = doc.source.kind
     if kind != source.kind:
         doc.quality.warnings.append(f"registry says {source.kind}, the snapshot is {kind}")
     return doc
-
-
-def extract_file(
-    data: bytes,
-    *,
-    kind: str | None,
-    source_id: str,
-    fetched_at: datetime,
-    sha256: str,
-    snapshot: str,
-) -> Document:
-    """One file's Document, its kind sniffed when not given. The extraction stack is
-    imported here, in the process that extracts, never by the caller."""
-    from extractors.extract import extract, sniff_kind
-
-    chosen = kind or sniff_kind(data)
-    return extract(
-        data,
-        kind=chosen,  # type: ignore[arg-type]
-        source_id=source_id,
-        fetched_at=fetched_at,
-        sha256=sha256,
-        snapshot=snapshot,
-    )
