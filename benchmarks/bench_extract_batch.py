@@ -39,24 +39,37 @@ def main() -> None:
         for data in html.values():
             trafilatura.extract(data.decode("utf-8", errors="replace"))
         baseline = time.perf_counter() - started
-        dalil = str(Path(sys.executable).parent / "dalil")
-        started = time.perf_counter()
-        run = subprocess.run(
-            [dalil, "extract", str(folder), "--out", str(work / "out")],
-            capture_output=True,
-            check=False,
-        )
-        elapsed = time.perf_counter() - started
-        written = len(list((work / "out").glob("*.json")))
+        two = work / "two"
+        two.mkdir()
+        for path in sorted(folder.iterdir())[:2]:
+            shutil.copy(path, two)
+        rows = [(f"`trafilatura.extract` on {len(html)} pages (baseline)", baseline)]
+        for label, target, jobs in (
+            ("2 of the pages: start-up and models", two, "0"),
+            (f"the {len(html)} pages, one at a time (`-j 1`)", folder, "1"),
+            (f"the {len(html)} pages, one per core (default)", folder, "0"),
+        ):
+            elapsed, written, code = _run(target, work / f"out-{target.name}-{jobs}", jobs)
+            rows.append((f"`dalil extract` on {label}: {written} Documents, exit {code}", elapsed))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("| measurement | seconds | vs baseline |")
     print("|---|---:|---:|")
-    print(f"| `trafilatura.extract` on {len(html)} pages (baseline) | {baseline:.1f} | 1.00× |")
-    print(
-        f"| `dalil extract` on the same {len(html)} pages, one call ({written} Documents, "
-        f"exit {run.returncode}) | {elapsed:.1f} | {elapsed / baseline:.2f}× |"
+    for label, seconds in rows:
+        print(f"| {label} | {seconds:.1f} | {seconds / baseline:.2f}× |")
+
+
+def _run(folder: Path, out: Path, jobs: str) -> tuple[float, int, int]:
+    """The whole ``dalil extract FOLDER --out OUT -j JOBS`` command: (seconds, Documents
+    written, exit code)."""
+    dalil = str(Path(sys.executable).parent / "dalil")
+    started = time.perf_counter()
+    run = subprocess.run(
+        [dalil, "extract", str(folder), "--out", str(out), "-j", jobs],
+        capture_output=True,
+        check=False,
     )
+    return time.perf_counter() - started, len(list(out.glob("*.json"))), run.returncode
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from functools import partial
@@ -159,6 +160,10 @@ def extract_cmd(
     timeout: Annotated[
         float, typer.Option("--timeout", min=0, help="Seconds allowed per file (0: no limit).")
     ] = DEFAULT_TIMEOUT,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=0, help="Files extracted at once (0: one per core)."),
+    ] = 0,
 ) -> None:
     """Extract Documents. One file without --out: its Document JSON on standard output
     (UTF-8). Otherwise one JSON per input in --out, a progress bar and a summary table; a
@@ -170,6 +175,8 @@ def extract_cmd(
         from flows.extraction import lazy_models
 
         lazy_models()  # one file: its worker loads only the models it needs
+    elif inputs and timeout:
+        prestart()  # the fork server loads every model once, for every worker
     if not inputs:
         raise _fail("no input files")
     if out is None and (len(inputs) > 1 or paths[0].is_dir()):
@@ -186,7 +193,34 @@ def extract_cmd(
             raise _fail(str(exc), 1) from None
         _write_json(doc.model_dump_json(indent=2))
         return
-    _extract_batch(inputs, out, kind, source_id, timeout)
+    # without a time limit files are extracted in this process, one at a time
+    jobs = (jobs or os.cpu_count() or 1) if timeout else 1
+    _extract_batch(inputs, out, kind, source_id, timeout, jobs)
+
+
+def _extract_row(
+    path: Path, name: str, shown: str, out: Path, kind: str | None, source_id: str, timeout: float
+) -> dict[str, str]:
+    """Extract one file of a batch into ``out/<name>.json``: its row of the summary table."""
+    row = {"file": shown, "kind": "—", "blocks": "—", "damage": "—", "ocr": "—"}
+    try:
+        doc = _extract_file(path, kind, source_id, timeout)
+    except OSError as exc:
+        return row | {"error": f"{path}: {exc.strerror or exc}"}
+    except ExtractionError as exc:
+        return row | {"error": str(exc)}
+    target = out / f"{name}.json"
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(doc.model_dump_json(indent=2), encoding="utf-8")
+    tmp.replace(target)  # never a half-written Document
+    q = doc.quality
+    return row | {
+        "kind": doc.source.kind,
+        "blocks": str(q.blocks),
+        "damage": f"{q.damaged_tokens}/{q.tokens}",
+        "ocr": ",".join(map(str, q.ocr_pages)) or "no",
+        "error": "",
+    }
 
 
 def _extract_batch(
@@ -195,35 +229,23 @@ def _extract_batch(
     kind: str | None,
     source_id: str | None,
     timeout: float,
+    jobs: int,
 ) -> None:
+    """Extract every input, ``jobs`` files at a time (each in its own worker process)."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     from rich.progress import Progress
 
     out.mkdir(parents=True, exist_ok=True)
-    rows: list[dict[str, str]] = []
-    with Progress(console=err, transient=True) as progress:
+    rows: list[dict[str, str]] = [{} for _ in inputs]
+    with Progress(console=err, transient=True) as progress, ThreadPoolExecutor(jobs) as pool:
         task = progress.add_task("extracting", total=len(inputs))
-        for path, name, shown in inputs:
-            row = {"file": shown, "kind": "—", "blocks": "—", "damage": "—", "ocr": "—"}
-            try:
-                doc = _extract_file(path, kind, source_id or name, timeout)
-            except OSError as exc:
-                row["error"] = f"{path}: {exc.strerror or exc}"
-            except ExtractionError as exc:
-                row["error"] = str(exc)
-            else:
-                target = out / f"{name}.json"
-                tmp = target.with_name(f".{target.name}.tmp")
-                tmp.write_text(doc.model_dump_json(indent=2), encoding="utf-8")
-                tmp.replace(target)  # never a half-written Document
-                q = doc.quality
-                row |= {
-                    "kind": doc.source.kind,
-                    "blocks": str(q.blocks),
-                    "damage": f"{q.damaged_tokens}/{q.tokens}",
-                    "ocr": ",".join(map(str, q.ocr_pages)) or "no",
-                    "error": "",
-                }
-            rows.append(row)
+        running = {
+            pool.submit(_extract_row, path, name, shown, out, kind, source_id or name, timeout): i
+            for i, (path, name, shown) in enumerate(inputs)
+        }
+        for done in as_completed(running):
+            rows[running[done]] = done.result()
             progress.advance(task)
     Console(width=None if sys.stdout.isatty() else 160).print(extraction_table(rows))
     failed = sum(1 for r in rows if r["error"])

@@ -77,6 +77,27 @@ def test_extract_many_files_into_a_folder_with_a_summary(tmp_path: Path) -> None
     assert "3 of 4 files extracted" in result.stderr
 
 
+def test_parallel_batch_writes_the_same_documents_in_input_order(tmp_path: Path) -> None:
+    """Two files at a time give byte-identical Documents to one at a time, and the summary
+    lists the files in the order given, whichever finished first."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    names = []
+    for n, snapshot in enumerate(sorted((CORPUS / "snapshots").rglob("*.*"))[:5]):
+        target = inputs / f"{n}-{snapshot.parent.name}{snapshot.suffix}"
+        target.write_bytes(snapshot.read_bytes())
+        names.append(target.name)
+    outs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        result = runner.invoke(app, ["extract", str(inputs), "--out", str(out), "-j", jobs])
+        assert result.exit_code == 0, result.stderr
+        shown = [name for name in re.findall(r"in/(\S+)", result.stdout)]
+        assert shown == names
+        outs[jobs] = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert len(outs["1"]) == 5 and outs["1"] == outs["2"]
+
+
 def test_several_inputs_need_an_output_folder(tmp_path: Path) -> None:
     result = runner.invoke(app, ["extract", str(LEAFLET), str(LEAFLET)])
     assert result.exit_code == 2 and "--out" in result.stderr

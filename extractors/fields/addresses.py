@@ -170,8 +170,12 @@ def _trimmed(text: str, record: _Record) -> _Record | None:
 
 def block_addresses(block: Block, places: Iterable[str] = ()) -> list[Address]:
     """The addresses in one block's text; ``places`` are the places NER found in it."""
-    found = []
+    found: list[Address] = []
     text = block.text
+    # two signals are needed: without a PO box, a postal code or a place, a block has at
+    # most its street
+    if not (places or _PO_BOX.search(text) or _POSTAL.search(text) or find_cities(text)):
+        return found
     for candidate in _records(text):
         record = _trimmed(text, candidate)
         if record is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from ..normalize import normalize_text
@@ -25,9 +25,17 @@ class Gazetteer:
     organisations: dict[str, str]  # any name -> id
     schemes: dict[str, str]  # any name -> id
 
-    @property
+    @cached_property
     def city_pattern(self) -> re.Pattern[str]:
         return _city_pattern(tuple(sorted(self.cities, key=len, reverse=True)))
+
+    @cached_property
+    def cities_folded(self) -> dict[str, str]:
+        """``cities`` by case-folded spelling, for names matched case-insensitively."""
+        folded: dict[str, str] = {}
+        for name, canonical in self.cities.items():
+            folded.setdefault(name.lower(), canonical)
+        return folded
 
 
 @cache
@@ -68,8 +76,6 @@ def find_cities(text: str) -> list[tuple[int, int, str]]:
         name = match[group]
         if group == "ar" and name.startswith("لل"):
             name = "ال" + name[2:]
-        canonical = g.cities.get(name) or next(
-            (c for n, c in g.cities.items() if n.lower() == name.lower()), name
-        )
+        canonical = g.cities.get(name) or g.cities_folded.get(name.lower(), name)
         found.append((match.start(group), match.end(group), canonical))
     return found
