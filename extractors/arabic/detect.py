@@ -19,6 +19,9 @@ _PRESENTATION = r"\uFB50-\uFDFF\uFE70-\uFEFF"
 PRESENTATION_FORMS = re.compile(f"[{_PRESENTATION}]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 HAMZA_SPLIT = re.compile("ا([أإآ])")  # a joined hamza-alef written as alef + hamza-alef
+# the same after a lam is also the negation لا + a word (اللاإنسانية): damage only on a line
+# that shows other damage
+HAMZA_SPLIT_NOT_LA = re.compile("(?<!ل)ا[أإآ]")
 MOJIBAKE_UTF8_AS_CP1252 = re.compile(
     "[ØÙÚÛ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
 )

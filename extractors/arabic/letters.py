@@ -3,8 +3,9 @@ Arabic words (ی ھ ہ ک, which some fonts' maps give for ي ه ه ك), a lam-a
 whose two letters came out backwards ("العالجات" for "العلاجات"), and a last letter set
 apart by a PDF's glyph positioning ("اللجن ة", "محتو ى").
 
-All are decided by the lexicon word by word: a Persian form is always mapped (the final
-yeh to ي or ى, whichever the lexicon knows better); a lam-alef is put back, and a lone
+All are decided by the lexicon word by word: a Persian form is mapped when that gives a
+word the lexicon knows (the final yeh to ي or ى, whichever it knows better), never in a
+word holding letters only Persian, Kurdish or Urdu use; a lam-alef is put back, and a lone
 letter joined to the word before it, only when that gives a common word.
 """
 
@@ -17,6 +18,7 @@ from .lexicon import Lexicon, lookup_form
 
 PERSIAN = "\u06cc\u06be\u06c1\u06a9"
 _TO_ARABIC = str.maketrans({"\u06be": "\u0647", "\u06c1": "\u0647", "\u06a9": "\u0643"})
+_FOREIGN = re.compile("[\u0679-\u06a8\u06aa-\u06bd\u06bf-\u06c0\u06c2-\u06cb\u06cd-\u06d3]")
 _WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]{3,}")
 _INNER_AL = re.compile("\u0627\u0644(?<=[\u0621-\u064a]\u0627\u0644)")  # literal first: fast
 _LONE_LETTER = re.compile(  # a space first (a fast scan), then the letter and its neighbours
@@ -56,11 +58,14 @@ def may_apply(text: str, lexicon: Callable[[], Lexicon]) -> bool:
 def fix_word(word: str, lexicon: Lexicon) -> tuple[str, str] | None:
     """(fixed word, rule) or None."""
     if any(ch in word for ch in PERSIAN):
+        if _FOREIGN.search(word):
+            return None  # a Persian, Kurdish or Urdu word (پ, ۆ, گ …), spelt its own way
         mapped = word.translate(_TO_ARABIC)
         if mapped.endswith("\u06cc"):
             stem = mapped[:-1].replace("\u06cc", "\u064a")
             mapped = max((stem + "\u064a", stem + "\u0649"), key=lexicon.zipf)
-        return mapped.replace("\u06cc", "\u064a"), "persian-letters"
+        mapped = mapped.replace("\u06cc", "\u064a")
+        return (mapped, "persian-letters") if lexicon.known(mapped) else None
     if lexicon.known(word):
         return None
     candidates = [

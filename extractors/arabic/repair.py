@@ -17,7 +17,14 @@ from extractors.models import Candidate, Repair
 from ..normalize import TATWEEL
 from . import letters, rules
 from .candidates import Choice, DocumentContext, choose
-from .detect import FFFD, HAMZA_SPLIT, damage_score, has_latin, is_damaged_token, may_need_repair
+from .detect import (
+    FFFD,
+    HAMZA_SPLIT_NOT_LA,
+    damage_score,
+    has_latin,
+    is_damaged_token,
+    may_need_repair,
+)
 from .lexicon import Lexicon, default_lexicon, lookup_form
 
 # An Arabic token: letters, U+FFFD, marks; dotted abbreviations (ص.ب) hold together.
@@ -164,7 +171,7 @@ class Repairer:
         two text runs that the extractor emitted in visual order (left run first, no space):
         the two runs are swapped back.
         """
-        damaged_line = FFFD in text or HAMZA_SPLIT.search(text) is not None
+        damaged_line = FFFD in text or HAMZA_SPLIT_NOT_LA.search(text) is not None
         seams: list[bool] = []
 
         def fix(match: re.Match[str]) -> str:
@@ -172,7 +179,12 @@ class Repairer:
             damaged = is_damaged_token(core)
             if not _LETTER.search(core):
                 return core  # U+FFFD alone says nothing about which letter it was
-            if damaged and FFFD not in core and self.lexicon.known(lookup_form(core)):
+            if (
+                damaged
+                and FFFD not in core
+                and (not damaged_line or self.lexicon.known(lookup_form(core)))
+                and not HAMZA_SPLIT_NOT_LA.search(core)
+            ):
                 return core  # a real word: لا + hamza (اللاإنسانية), not a split hamza
             if not damaged and (
                 not damaged_line or len(core) < 3 or self.lexicon.known(lookup_form(core))
