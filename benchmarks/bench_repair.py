@@ -27,11 +27,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from garble import garble, strip_marks  # noqa: E402
 
 from extractors.arabic import repair_lines, repair_text  # noqa: E402
 from extractors.arabic.lexicon import Lexicon, default_lexicon  # noqa: E402
 from extractors.arabic.metrics import word_accuracy  # noqa: E402
-from extractors.arabic.simulate import garble, strip_marks  # noqa: E402
 from extractors.script import arabic_share  # noqa: E402
 
 SNAPSHOTS = ROOT / "corpus" / "snapshots"

@@ -52,6 +52,16 @@ RATES = {
 }
 
 
+def with_rates(**changes: float) -> dict[str, float]:
+    """The measured rates with some changed: ``with_rates(glue=0, lam_alef=1)``."""
+    return RATES | {rule.replace("_", "-"): rate for rule, rate in changes.items()}
+
+
+def strip_marks(text: str) -> str:
+    """Text without diacritics or tatweel, as the damaged PDF carries none."""
+    return DIACRITICS.sub("", text)
+
+
 def _joined(word: str, i: int) -> bool:
     """Whether the letter at ``i`` is joined from the letter before it."""
     return i > 0 and word[i - 1] not in RIGHT_JOINING_ONLY
@@ -94,7 +104,7 @@ def garble(text: str, seed: int = 0, rates: dict[str, float] = RATES) -> str:
     """Garble every line of ``text`` (diacritics and tatweel dropped, as in the leaflet)."""
     rng = random.Random(seed)
     out = []
-    for line in DIACRITICS.sub("", text).split("\n"):
+    for line in strip_marks(text).split("\n"):
         if rng.random() >= rates["damaged-line"]:
             out.append(line)  # a line in an undamaged font
             continue

@@ -20,9 +20,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "pdf"))
 
-from extractors.arabic.simulate import garble  # noqa: E402
+from garble import garble  # noqa: E402
 
 SEEDS = ROOT / "corpus" / "snapshots"
 HTML = {

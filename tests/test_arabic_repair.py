@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wordfreq import top_n_list
 
+from benchmarks.garble import garble, garble_word, strip_marks, with_rates
 from extractors.arabic import repair_lines, repair_text
 from extractors.arabic.candidates import DocumentContext, choose
 from extractors.arabic.lexicon import default_lexicon
 from extractors.arabic.metrics import word_accuracy, word_errors
-from extractors.arabic.simulate import garble, garble_word, strip_marks
 from extractors.normalize import normalize_text
 from extractors.script import arabic_share
 from tests.conftest import CORPUS, ROOT, SHARED
@@ -55,6 +55,11 @@ def test_letter_families(garbled: str, clean: str) -> None:
     assert fix(garbled) == clean
 
 
+# every damage the leaflet shows, at every opportunity (no lam-alef loss, no glue)
+EVERY_OPPORTUNITY = with_rates(alef=1, waw=1, hamza_alef=1, lam_alef=0, glue=0, damaged_line=1)
+NO_GLUE = with_rates(glue=0, damaged_line=1)
+
+
 def test_simulated_words_of_our_own_are_recovered() -> None:
     words = [
         "التسجيل",
@@ -77,7 +82,7 @@ def test_simulated_words_of_our_own_are_recovered() -> None:
         "الطبية",
     ]
     rng = random.Random(7)
-    garbled = [garble_word(w, rng, lam_alef_loss=0.0) for w in words]
+    garbled = [garble_word(w, rng, EVERY_OPPORTUNITY) for w in words]
     assert sum(FFFD in g for g in garbled) >= 14
     assert fix(" ".join(garbled)) == " ".join(words)
 
@@ -129,7 +134,7 @@ def test_issue_examples_of_visual_lines() -> None:
 
 
 def test_logical_mixed_line_is_not_reordered() -> None:
-    line = garble("AMO للجميع: CNSS في صميم تعميم الحماية الاجتماعية", seed=3, glue=0)
+    line = garble("AMO للجميع: CNSS في صميم تعميم الحماية الاجتماعية", seed=3, rates=NO_GLUE)
     assert fix(line) == "AMO للجميع: CNSS في صميم تعميم الحماية الاجتماعية"
 
 
@@ -145,8 +150,27 @@ def test_words_run_together_are_split(garbled: str, clean: str) -> None:
     assert fix(garbled) == clean
 
 
-def test_run_together_clean_words_mark_swapped_runs() -> None:
-    assert fix("على الموقع الإلكترونييتم هذا الت�صريح") == "يتم هذا التصريح على الموقع الإلكتروني"
+def test_run_together_clean_words_are_split_but_the_line_keeps_its_order() -> None:
+    """One run-together of two clean words is no proof of two runs in visual order: the
+    words are split, the line is not reordered (issue 16: a plain typo did the same)."""
+    assert fix("على الموقع الإلكترونييتم هذا الت�صريح") == "على الموقع الإلكتروني يتم هذا التصريح"
+    typo = "ذهب �لطالب إلى الجامعةصباحا مع أصدقائه"
+    assert fix(typo) == "ذهب الطالب إلى الجامعة صباحا مع أصدقائه"
+
+
+@pytest.mark.parametrize(
+    ("garbled", "clean"),
+    [
+        # one damaged word and one name the lexicon does not know, run together or not
+        ("قال الماروري إن �لقر�ر نهائي", "قال الماروري إن القرار نهائي"),
+        ("��ستقبل كريستيانساند �لوفد", "استقبل كريستيانساند الوفد"),
+        ("يحق للمستقل �لت�سجيل في النظام", "يحق للمستقل التسجيل في النظام"),
+        ("�لتقى �لرئيس بالسيد تايومن في الرباط", "التقى الرئيس بالسيد تايومن في الرباط"),
+    ],
+)
+def test_no_line_is_reordered_and_no_name_split(garbled: str, clean: str) -> None:
+    assert fix(garbled) == clean
+    assert not {"visual-run-order", "visual-runs"} & set(rules_of(garbled))
 
 
 @pytest.mark.parametrize(
@@ -221,6 +245,12 @@ def leaflet_gold() -> dict[int, str]:
     return gold
 
 
+def leaflet_reread() -> list[dict]:
+    """Lines with more than one right reading (tests/gold/leaflet_reread.json)."""
+    path = ROOT / "tests" / "gold" / "leaflet_reread.json"
+    return json.loads(path.read_text(encoding="utf-8"))["lines"]
+
+
 @pytest.fixture(scope="module")
 def leaflet_repaired() -> tuple[list[str], list[str]]:
     lines = LEAFLET.read_text(encoding="utf-8").split("\n")
@@ -231,18 +261,27 @@ def leaflet_repaired() -> tuple[list[str], list[str]]:
 def test_leaflet_dev_gold_lines_are_exact(leaflet_repaired) -> None:
     _, repaired = leaflet_repaired
     dev = json.loads((SHARED / "gold" / "leaflet_repair_dev.json").read_text(encoding="utf-8"))
-    wrong = [g["line"] for g in dev if word_errors(repaired[g["line"] - 1], g["gold"])[0]]
+    readings = {g["line"]: g["readings"] for g in leaflet_reread()}
+    wrong = [
+        g["line"]
+        for g in dev
+        if all(
+            word_errors(repaired[g["line"] - 1], gold)[0]
+            for gold in readings.get(g["line"], [g["gold"]])
+        )
+    ]
     assert wrong == []
 
 
 def test_whole_leaflet_word_accuracy_is_at_least_99_percent(leaflet_repaired) -> None:
     lines, repaired = leaflet_repaired
     gold = leaflet_gold()
+    readings = {g["line"]: g["readings"] for g in leaflet_reread()}
     pairs = [
-        (out, gold.get(number, line))
-        for number, (line, out) in enumerate(zip(lines, repaired, strict=True), 1)
+        (out, min(readings.get(n, [gold.get(n, line)]), key=lambda g: word_errors(out, g)[0]))
+        for n, (line, out) in enumerate(zip(lines, repaired, strict=True), 1)
     ]
-    assert word_accuracy(pairs) >= 0.99
+    assert word_accuracy(pairs) >= 0.995
 
 
 def test_simulated_garbling_of_clean_arabic_is_repaired_at_97_percent() -> None:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .context import ContextModel
 from .detect import FFFD
 from .lexicon import Lexicon
 
@@ -41,6 +42,10 @@ _JOIN_MISMATCH = (
 SEEN_PRIOR = {"س": 0.0, "ص": 0.41, "ش": 0.46, "ض": 0.72}
 GENERIC_SEEN = "سض"  # the damage writes all four as س (joined forms) or ض (final forms)
 OOV_PENALTY = 6.0
+LAM_ALEF_COST = 1.0  # a joined lam-alef lost its alef in 2 of 6 on the leaflet
+# a clean word the lexicon does not know is split into two words the context model has
+# never seen side by side only when both are very common
+_CLEAN_SPLIT_ZIPF = 4.5
 _PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف")
 _SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "نا", "ها", "ات", "ين", "ون", "ية", "ه", "ة", "ي")
 
@@ -156,7 +161,7 @@ def _slots(core: str) -> list[Slot]:
             add([(nxt, 0.0, _HAMZA)])
             i += 2
         elif ch == "ل" and i > 0 and core[i - 1] not in NON_JOINING and _may_follow_lam(nxt):
-            add([("ل", 0.0, 0), ("لا", 2.0, _LAM_ALEF)])
+            add([("ل", 0.0, 0), ("لا", LAM_ALEF_COST, _LAM_ALEF)])
             i += 1
         else:
             fixed.append(ch)
@@ -264,20 +269,61 @@ def _confidence(gap: float) -> float:
     return round(1.0 - 0.5 * math.exp(-1.5 * max(gap, 0.0)), 3)
 
 
+Neighbours = tuple[str | None, str | None]  # the words before and after, as read
+
+
+def _in_context(
+    ranked: list[Reading], model: ContextModel | None, neighbours: Neighbours
+) -> list[Reading]:
+    """Known readings rescored by the sentence: the bigram gains with both neighbours."""
+    if model is None or neighbours == (None, None):
+        return ranked
+    before, after = neighbours
+    return sorted(
+        (
+            (t, s + model.gain(before, t) + model.gain(t, after) if k else s, r, k)
+            for t, s, r, k in ranked
+        ),
+        key=lambda x: -x[1],
+    )
+
+
 def choose(
-    core: str, lexicon: Lexicon, context: DocumentContext, *, allow_split: bool = True
+    core: str,
+    lexicon: Lexicon,
+    context: DocumentContext,
+    *,
+    allow_split: bool = True,
+    model: ContextModel | None = None,
+    neighbours: Neighbours = (None, None),
 ) -> Choice:
-    """Pick the reading of one damaged token core (letters, U+FFFD, no punctuation)."""
+    """Pick the reading of one damaged token core (letters, U+FFFD, no punctuation).
+
+    With a context ``model``, the words around it vote among the known readings. A core
+    is split into two words only when the pair reads clearly better than the whole; an
+    undamaged core (a word the lexicon does not know: a name, a rare form) only when the
+    model has seen the two words side by side, or both are very common words."""
     ranked, known_count = readings(core, lexicon)
     if known_count > 1 and context.version > 0:  # the document's words only settle close calls
         ranked = sorted(
             ((t, s + context.bonus(t) if k else s, r, k) for t, s, r, k in ranked),
             key=lambda x: -x[1],
         )
+    if known_count > 1:
+        ranked = _in_context(ranked, model, neighbours)
     best, best_score, rule, best_known = ranked[0]
     if allow_split and not best_known and len(core) >= 5:
         damaged = FFFD in core
         split = _best_split(core, lexicon, context, 2 if damaged else 3, 2.5 if damaged else 3.5)
+        if split and model is not None:
+            first, second = split[0].split(" ")
+            if not damaged and not (
+                model.attested(first, second)
+                or min(lexicon.zipf(first), lexicon.zipf(second)) >= _CLEAN_SPLIT_ZIPF
+            ):
+                split = None  # an unknown clean word (a name, a rare form) stays whole
+            else:
+                split = (split[0], split[1] + model.gain(first, second))
         if split and split[1] > best_score:
             best, best_score, rule, best_known = split[0], split[1], f"{rule}+word-split", True
     runner_up = next((s for t, s, _, known in ranked if known and t != best), None)

@@ -16,7 +16,8 @@ from extractors.models import Candidate, Repair
 
 from ..normalize import TATWEEL
 from . import letters, rules
-from .candidates import Choice, DocumentContext, choose
+from .candidates import Choice, DocumentContext, Neighbours, choose
+from .context import ContextModel, context_model
 from .detect import (
     FFFD,
     HAMZA_SPLIT_NOT_LA,
@@ -34,11 +35,14 @@ _CORE = re.compile(
 )
 _CLEAN_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]{2,}")
 _LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
+_JOINED_LAM = re.compile("[بتثجحخسشصضطظعغفقكلمنهيئ]ل[^اأإآى]")  # may have lost an alef
 _KEPT_CANDIDATES = 4
 _CONFIDENT = 0.9
 _SETTLED = 0.99  # a reading this sure cannot be overturned by the document's context
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SEAM = "\x1f"
+_UNLOADED = object()
+_SWAP_MARGIN = 1.0  # how much better (log10) the joints must read after swapping two runs
 
 
 @dataclass
@@ -91,7 +95,8 @@ class Repairer:
     ) -> None:
         self._lexicon = lexicon
         self.context = context or DocumentContext()
-        self._choices: dict[tuple[str, bool], Choice] = {}
+        self._choices: dict[tuple[str, bool, Neighbours], Choice] = {}
+        self._model: ContextModel | object | None = _UNLOADED
         self._version = self.context.version
 
     @property
@@ -101,16 +106,30 @@ class Repairer:
             self._lexicon = default_lexicon()
         return self._lexicon
 
-    def choose(self, core: str, allow_split: bool = True) -> Choice:
+    @property
+    def model(self) -> ContextModel | None:
+        """The sentence-context model, loaded on first use."""
+        if self._model is _UNLOADED:
+            self._model = context_model()
+        return self._model  # type: ignore[return-value]
+
+    def choose(
+        self, core: str, allow_split: bool = True, neighbours: Neighbours = (None, None)
+    ) -> Choice:
         """``candidates.choose`` for this document, remembered until the context changes."""
         if self._version != self.context.version:
             self._choices.clear()
             self._version = self.context.version
-        key = (core, allow_split)
+        key = (core, allow_split, neighbours)
         choice = self._choices.get(key)
         if choice is None:
             choice = self._choices[key] = choose(
-                core, self.lexicon, self.context, allow_split=allow_split
+                core,
+                self.lexicon,
+                self.context,
+                allow_split=allow_split,
+                model=self.model if neighbours != (None, None) or allow_split else None,
+                neighbours=neighbours,
             )
         return choice
 
@@ -165,59 +184,116 @@ class Repairer:
         return total / len(cores)
 
     def _tokens(self, text: str, result: LineRepair) -> str:
-        """Repair each damaged Arabic token; on a damaged line, also split words run together.
+        """Repair each damaged Arabic token, its neighbours voting; on a damaged line, also
+        split words run together.
 
-        A run-together of two *clean* words on a damaged right-to-left line is the seam of
-        two text runs that the extractor emitted in visual order (left run first, no space):
-        the two runs are swapped back.
+        A run-together of two *clean* words on a damaged right-to-left line may be the seam
+        of two text runs that the extractor emitted in visual order (left run first, no
+        space): the two runs are swapped back only when the context model reads the
+        swapped line's joints clearly better than the seam.
         """
         damaged_line = FFFD in text or HAMZA_SPLIT_NOT_LA.search(text) is not None
-        seams: list[bool] = []
-
-        def fix(match: re.Match[str]) -> str:
-            core = match.group()
-            damaged = is_damaged_token(core)
-            if not _LETTER.search(core):
-                return core  # U+FFFD alone says nothing about which letter it was
-            if (
-                damaged
-                and FFFD not in core
-                and (not damaged_line or self.lexicon.known(lookup_form(core)))
-                and not HAMZA_SPLIT_NOT_LA.search(core)
-            ):
-                return core  # a real word: لا + hamza (اللاإنسانية), not a split hamza
-            if not damaged and (
-                not damaged_line or len(core) < 3 or self.lexicon.known(lookup_form(core))
-            ):
-                return core
-            choice = self.choose(lookup_form(core))
-            if choice.result == core:
-                return core
-            result.inserted += choice.inserted
-            result.repairs.append(
-                RepairRecord(
-                    core,
-                    choice.result,
-                    choice.rule,
-                    choice.confidence,
-                    choice.uncertain,
-                    tuple(choice.candidates[:_KEPT_CANDIDATES]),
-                )
+        matches = list(_CORE.finditer(text))
+        forms = [self._reading(m.group()) for m in matches]
+        out: list[str] = []
+        at = 0
+        seams: list[int] = []
+        for i, match in enumerate(matches):
+            out.append(text[at : match.start()])
+            at = match.end()
+            spaced = i and text[matches[i - 1].end() : match.start()] == " "
+            before = forms[i - 1] if spaced else None
+            after = (
+                forms[i + 1]
+                if i + 1 < len(matches) and text[match.end() : matches[i + 1].start()] == " "
+                else None
             )
-            if not damaged and " " in choice.result:
-                seams.append(True)
-                return choice.result.replace(" ", _SEAM)
-            return choice.result
+            fixed = self._token(match.group(), damaged_line, text, result, (before, after))
+            if fixed is None:
+                out.append(match.group())
+            elif fixed.startswith(_SEAM):
+                seams.append(len(out))
+                out.append(fixed[1:])
+            else:
+                out.append(fixed)
+        out.append(text[at:])
+        if len(seams) == 1 and not has_latin(text):
+            swapped = self._swapped(out, seams[0])
+            if swapped is not None:
+                original = "".join(out)
+                result.repairs.append(RepairRecord(original, swapped, "visual-run-order"))
+                return swapped
+        return "".join(out)
 
-        fixed = _CORE.sub(fix, text)
-        if len(seams) == 1 and not has_latin(fixed):
-            left, right = fixed.split(_SEAM)
-            swapped = f"{right.strip()} {left.strip()}"
-            result.repairs.append(
-                RepairRecord(fixed.replace(_SEAM, " "), swapped, "visual-run-order")
+    def _reading(self, core: str) -> str:
+        """A token as its neighbours see it: its own form, or its best reading if damaged."""
+        form = lookup_form(core)
+        if not is_damaged_token(core):
+            return form
+        return self.choose(form, allow_split=False).result
+
+    def _token(
+        self,
+        core: str,
+        damaged_line: bool,
+        text: str,
+        result: LineRepair,
+        neighbours: Neighbours,
+    ) -> str | None:
+        """The repaired token (prefixed with the seam mark when a clean word was split),
+        or None to keep it."""
+        damaged = is_damaged_token(core)
+        if not _LETTER.search(core):
+            return None  # U+FFFD alone says nothing about which letter it was
+        if damaged and FFFD not in core and not HAMZA_SPLIT_NOT_LA.search(core):
+            form = lookup_form(core)
+            if not damaged_line:
+                return None  # a real word: لا + hamza (اللاإنسانية), not a split hamza
+            if self.lexicon.known(form) and self.lexicon.zipf(form) >= (
+                self.lexicon.zipf(self.choose(form, allow_split=False).result) - 1
+            ):
+                return None
+        if not damaged and (
+            not damaged_line
+            or len(core) < 3
+            or (self.lexicon.known(lookup_form(core)) and not _JOINED_LAM.search(core))
+        ):
+            return None  # a known word, unless a joined lam may have lost its alef
+        choice = self.choose(lookup_form(core), neighbours=neighbours)
+        if choice.result == core:
+            return None
+        result.inserted += choice.inserted
+        result.repairs.append(
+            RepairRecord(
+                core,
+                choice.result,
+                choice.rule,
+                choice.confidence,
+                choice.uncertain,
+                tuple(choice.candidates[:_KEPT_CANDIDATES]),
             )
-            return swapped
-        return fixed.replace(_SEAM, " ")
+        )
+        if not damaged and " " in choice.result:
+            return _SEAM + choice.result
+        return choice.result
+
+    def _swapped(self, pieces: list[str], seam: int) -> str | None:
+        """The line with the two runs around the seam swapped, when the context model reads
+        the new joints clearly better than the seam's pair; otherwise None."""
+        model = self.model
+        if model is None:
+            return None
+        left_word, right_word = pieces[seam].split(" ", 1)
+        left = "".join(pieces[:seam]) + left_word
+        right = right_word + "".join(pieces[seam + 1 :])
+        seam_gain = model.gain(lookup_form(left_word), lookup_form(right_word))
+        left_words, right_words = _CLEAN_WORD.findall(left), _CLEAN_WORD.findall(right)
+        if not left_words or not right_words:
+            return None
+        joint_gain = model.gain(right_words[-1], left_words[0])
+        if joint_gain < seam_gain + _SWAP_MARGIN:
+            return None
+        return f"{right.strip()} {left.strip()}"
 
 
 def _lexicon(given: Lexicon | None) -> Callable[[], Lexicon]:
