@@ -104,6 +104,20 @@ def test_mirrored_brackets_only_in_right_to_left_lines(line: str, expected: str)
     assert fix(line) == expected
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("أ( �لت�سجيل في النظام", "أ) التسجيل في النظام"),
+        ("2( ي�ستفيد �لطالب )�لممنوح( من", "2) يستفيد الطالب (الممنوح) من"),
+        ("1) يستفيد الطالب", "1) يستفيد الطالب"),
+        ("أ) التسجيل (الإلكتروني)", "أ) التسجيل (الإلكتروني)"),
+    ],
+)
+def test_mirrored_brackets_after_list_markers(line: str, expected: str) -> None:
+    """Issue 16: «أ)» printed mirrored as «أ(» is put back; a right marker stays."""
+    assert fix(line) == expected
+
+
 def extractor_view(logical: str) -> str:
     """What a PDF-to-text tool emits for a garbled right-to-left line: the page shows it
     in visual order (U+FFFD drawn as an Arabic letter), and the tool runs the bidi
@@ -166,6 +180,7 @@ def test_run_together_clean_words_are_split_but_the_line_keeps_its_order() -> No
         ("��ستقبل كريستيانساند �لوفد", "استقبل كريستيانساند الوفد"),
         ("يحق للمستقل �لت�سجيل في النظام", "يحق للمستقل التسجيل في النظام"),
         ("�لتقى �لرئيس بالسيد تايومن في الرباط", "التقى الرئيس بالسيد تايومن في الرباط"),
+        ("بموجب مر�سومنا هذا", "بموجب مرسومنا هذا"),  # a damaged rare form stays whole
     ],
 )
 def test_no_line_is_reordered_and_no_name_split(garbled: str, clean: str) -> None:

@@ -46,6 +46,7 @@ LAM_ALEF_COST = 1.0  # a joined lam-alef lost its alef in 2 of 6 on the leaflet
 # a clean word the lexicon does not know is split into two words the context model has
 # never seen side by side only when both are very common
 _CLEAN_SPLIT_ZIPF = 4.5
+_DAMAGED_SPLIT_ZIPF = 4.0  # the same for a damaged word, whose letters are less certain
 _PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف")
 _SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "نا", "ها", "ات", "ين", "ون", "ية", "ه", "ة", "ي")
 
@@ -317,11 +318,12 @@ def choose(
         split = _best_split(core, lexicon, context, 2 if damaged else 3, 2.5 if damaged else 3.5)
         if split and model is not None:
             first, second = split[0].split(" ")
-            if not damaged and not (
+            if not (
                 model.attested(first, second)
-                or min(lexicon.zipf(first), lexicon.zipf(second)) >= _CLEAN_SPLIT_ZIPF
+                or min(lexicon.zipf(first), lexicon.zipf(second))
+                >= (_DAMAGED_SPLIT_ZIPF if damaged else _CLEAN_SPLIT_ZIPF)
             ):
-                split = None  # an unknown clean word (a name, a rare form) stays whole
+                split = None  # an unknown word (a name, a rare form) stays whole
             else:
                 split = (split[0], split[1] + model.gain(first, second))
         if split and split[1] > best_score:

@@ -28,6 +28,7 @@ from .lexicon import Lexicon
 
 _ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]{2,}")
 _MIRROR = str.maketrans("()[]{}", ")(][}{")
+_LIST_MARKER = re.compile(r"\s*(?:\d{1,3}|[\u0621-\u064a]{1,2})\s?([()\[\]])")
 _LATIN_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f]\S*")  # leading punctuation stays neutral
 _PUA = 0xE000  # private-use characters are strong left-to-right in the bidi algorithm
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
@@ -141,15 +142,27 @@ def visual_runs(line: str) -> str | None:
 
 
 def mirrored_brackets(line: str) -> str | None:
-    """In a right-to-left line whose first bracket closes, the brackets were mirrored."""
-    if not MIRRORED_BRACKETS.search(line) or not has_arabic(line):
+    """In a right-to-left line, the brackets were mirrored when its first bracket closes,
+    or when the line only reads well-formed with them swapped (a list marker «أ(» or
+    «2(» that was «أ)» or «2)»)."""
+    if not has_arabic(line) or not any(ch in line for ch in "()[]"):
+        return None
+    if not MIRRORED_BRACKETS.search(line) and _well_formed(line):
         return None
     letters = [c for c in line if c.isalpha() or c == FFFD]
     arabic = sum(1 for c in letters if has_arabic(c))
     if arabic * 2 < len(letters):
         return None
     fixed = line.translate(_MIRROR)
-    return fixed if _balanced(fixed) else None
+    return fixed if _well_formed(fixed) else None
+
+
+def _well_formed(line: str) -> bool:
+    """Brackets balanced, a list marker's closing bracket at the line's start apart."""
+    marker = _LIST_MARKER.match(line)
+    if marker and marker.group(1) in ")]":
+        line = line[: marker.start(1)] + line[marker.end(1) :]
+    return _balanced(line)
 
 
 def _balanced(text: str) -> bool:
