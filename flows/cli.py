@@ -52,6 +52,10 @@ def refresh(
     kind: Annotated[
         list[str] | None, typer.Option("--kind", help="Only sources of this kind (repeatable).")
     ] = None,
+    schedule: Annotated[
+        list[str] | None,
+        typer.Option("--schedule", help="Only the daily or the weekly sources (repeatable)."),
+    ] = None,
     offline: Annotated[
         bool, typer.Option("--offline", help="Use captured snapshots only; no live fetch.")
     ] = False,
@@ -79,7 +83,7 @@ def refresh(
         raise _fail(f"--task-runner must be threads, processes or dask, not {task_runner!r}")
     try:
         reg = load_registry(registry)
-        chosen = reg.select(source, kind)
+        chosen = reg.select(source, kind, schedule)
         st = Store(store or default_store_url())
         entries = st.index()["sources"]
     except (RegistryError, StoreError) as exc:
@@ -95,6 +99,7 @@ def refresh(
         outcomes = refresh_flow.with_options(task_runner=runner)(
             sources=source,
             kinds=kind,
+            schedules=schedule,
             offline=offline,
             store=store,
             registry=str(registry),

@@ -70,8 +70,10 @@ def refresh(
     retry_delay: float = 2.0,
     doc_timeout: float | None = DEFAULT_TIMEOUT,
     report: bool = True,
+    schedules: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Refresh the selected sources (all by default) into the store; return the summary.
+    """Refresh the selected sources (all by default; ``schedules`` keeps the daily or the
+    weekly ones) into the store; return the summary.
     With ``report``, the review site (``dalil report``) is brought up to date at the end.
 
     Each document is extracted in a worker process stopped after ``doc_timeout`` seconds
@@ -82,7 +84,7 @@ def refresh(
     """
     logger = get_run_logger()
     reg = load_registry(registry)
-    chosen = reg.select(sources, kinds)
+    chosen = reg.select(sources, kinds, schedules)
     st = Store(store or default_store_url())
     outcomes: list[Outcome] = []
     with st.lock():

@@ -33,7 +33,15 @@ def test_entrypoint_loads_the_refresh_flow() -> None:
 
 def test_serve_builds_the_same_deployments() -> None:
     runners = {r.name: r for r in build_runners(PREFECT_YAML)}
-    assert set(runners) == {"refresh-daily", "refresh-pdfs-weekly"}
+    assert set(runners) == {
+        "refresh-daily",
+        "refresh-pdfs-weekly",
+        "watch-official-daily",
+        "watch-official-weekly",
+    }
+    official = runners["watch-official-weekly"]
+    assert official.parameters["schedules"] == ["weekly"]
+    assert official.parameters["registry"] == "corpus/official.yaml"
     daily = runners["refresh-daily"]
     (schedule,) = daily.schedules
     assert (schedule.schedule.cron, schedule.schedule.timezone) == (

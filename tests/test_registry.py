@@ -163,3 +163,33 @@ def test_two_snapshots_of_one_date_and_kind_are_named(folder: Path) -> None:
     (folder / "other.txt").write_text("z", encoding="utf-8")
     path = write_registry(folder / "sources.yaml", entry)
     assert any("share one date and one kind" in p for p in problems(path))
+
+
+def test_official_registry_watches_confirmed_addresses_with_language_pairs() -> None:
+    """corpus/official.yaml: every source has its published address and no snapshot yet;
+    pairs link an Arabic and a French version; PDFs are weekly by default."""
+    reg = load_registry(CORPUS / "official.yaml")
+    assert len(reg.sources) >= 25
+    assert all(s.url and not s.snapshots for s in reg.sources)
+    assert {s.publisher for s in reg.sources} >= {"CNSS", "CNOPS", "ANAM"}
+    faq = reg.get("cnss-faq-fr")
+    assert [p.id for p in reg.partners(faq)] == ["cnss-faq-ar"]
+    assert {s.cadence for s in reg.sources if s.kind == "pdf"} == {"weekly"}
+    daily = reg.select(cadences=["daily"])
+    assert daily and all(s.cadence == "daily" for s in daily)
+
+
+def test_pairs_must_link_versions_in_other_languages(tmp_path: Path) -> None:
+    entry = "  - {{id: {id}, title: t, publisher: p, kind: html, languages: [{lang}], pair: {pair}}}\n"
+    bad = tmp_path / "sources.yaml"
+    bad.write_text(
+        "sources:\n"
+        + entry.format(id="a-fr", lang="fr", pair="one")
+        + entry.format(id="b-fr", lang="fr", pair="one")
+        + entry.format(id="c-ar", lang="ar", pair="alone")
+    )
+    with pytest.raises(RegistryError) as caught:
+        load_registry(bad)
+    message = str(caught.value)
+    assert "pair 'one' links sources in the same language (a-fr, b-fr)" in message
+    assert "pair 'alone' links one source only (c-ar)" in message

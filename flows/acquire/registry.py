@@ -65,11 +65,24 @@ class Source(BaseModel):
     allow_private_redirects: bool = Field(
         default=False, description="Follow redirects to private or loopback addresses."
     )
+    pair: str | None = Field(
+        default=None,
+        pattern=SLUG,
+        description="Links the language versions of one page: the same key on each.",
+    )
+    schedule: Literal["daily", "weekly"] | None = Field(
+        default=None, description="How often a live refresh asks (default: PDFs weekly)."
+    )
     publish: Literal["auto", "reviewed"] = Field(
         default="auto",
         description="auto: latest/ shows every new version; reviewed: only confirmed ones.",
     )
     snapshots: list[Snapshot] = Field(default_factory=list)
+
+    @property
+    def cadence(self) -> Literal["daily", "weekly"]:
+        """The schedule class: the registry's, else daily for pages, weekly for PDFs."""
+        return self.schedule or ("weekly" if self.kind == "pdf" else "daily")
 
 
 class CapturedSnapshot(BaseModel):
@@ -95,13 +108,24 @@ class Registry(BaseModel):
         """The same registry file, reduced to one source (a small task input)."""
         return Registry(path=self.path, sources=[source])
 
-    def select(self, ids: list[str] | None = None, kinds: list[str] | None = None) -> list[Source]:
-        """The sources named by ``ids`` (all when empty), filtered by ``kinds``."""
+    def select(
+        self,
+        ids: list[str] | None = None,
+        kinds: list[str] | None = None,
+        cadences: list[str] | None = None,
+    ) -> list[Source]:
+        """The sources named by ``ids`` (all when empty), filtered by ``kinds`` and by
+        schedule class (``cadences``: daily, weekly)."""
         unknown = sorted(set(ids or ()) - {s.id for s in self.sources})
         if unknown:
             raise RegistryError(self.path, [f"unknown source id {i!r}" for i in unknown])
         chosen = [s for s in self.sources if not ids or s.id in ids]
+        chosen = [s for s in chosen if not cadences or s.cadence in cadences]
         return [s for s in chosen if not kinds or s.kind in kinds]
+
+    def partners(self, source: Source) -> list[Source]:
+        """The other language versions of a source's page (its ``pair``)."""
+        return [s for s in self.sources if source.pair and s.pair == source.pair and s != source]
 
     def snapshots(self, source: Source) -> list[CapturedSnapshot]:
         """A source's captures, oldest first, one rendition each: the one of the source's
@@ -183,6 +207,23 @@ def load_registry(path: Path | str = DEFAULT_REGISTRY) -> Registry:
         seen.add(source.id)
         problems.extend(_file_problems(label, source, path.parent))
         sources.append(source)
+    problems.extend(_pair_problems(sources))
     if problems:
         raise RegistryError(path, problems)
     return Registry(path=path, sources=sources)
+
+
+def _pair_problems(sources: list[Source]) -> list[str]:
+    """A pair links two or more language versions of one page, each in its own language."""
+    pairs: dict[str, list[Source]] = {}
+    for source in sources:
+        if source.pair:
+            pairs.setdefault(source.pair, []).append(source)
+    problems = []
+    for key, members in pairs.items():
+        ids = ", ".join(s.id for s in members)
+        if len(members) < 2:
+            problems.append(f"pair {key!r} links one source only ({ids})")
+        elif len({tuple(s.languages) for s in members}) < len(members):
+            problems.append(f"pair {key!r} links sources in the same language ({ids})")
+    return problems

@@ -47,7 +47,8 @@ def outcomes_table(outcomes: Iterable[dict[str, Any]]) -> Table:
 def sources_table(sources: Iterable[Source], index: dict[str, Any]) -> Table:
     """The registry, with each source's last outcome from the store's index."""
     table = Table(title="dalil sources")
-    for column in ("id", "kind", "languages", "publisher", "snapshots", "status", "latest version"):
+    columns = ("id", "kind", "languages", "pair", "schedule", "publisher", "snapshots", "status")
+    for column in (*columns, "latest version"):
         table.add_column(column)
     entries = index.get("sources", {})
     for s in sources:
@@ -59,6 +60,8 @@ def sources_table(sources: Iterable[Source], index: dict[str, Any]) -> Table:
             s.id,
             s.kind,
             ",".join(s.languages),
+            s.pair or "—",
+            s.cadence if s.url else "offline",
             s.publisher,
             str(len(s.snapshots)),
             status,
