@@ -180,7 +180,8 @@ def test_official_registry_watches_confirmed_addresses_with_language_pairs() -> 
 
 
 def test_pairs_must_link_versions_in_other_languages(tmp_path: Path) -> None:
-    entry = "  - {{id: {id}, title: t, publisher: p, kind: html, languages: [{lang}], pair: {pair}}}\n"
+    entry = "  - {{id: {id}, title: t, publisher: p, kind: html, "
+    entry += "languages: [{lang}], pair: {pair}}}\n"
     bad = tmp_path / "sources.yaml"
     bad.write_text(
         "sources:\n"
