@@ -16,6 +16,11 @@ os.environ.update(
         "DO_NOT_TRACK": "1",
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
         "PREFECT_LOGGING_TO_API_ENABLED": "false",
+        # the loopback test servers of most tests have no robots.txt and serve one test at
+        # a time; tests/test_polite.py checks the rules with gates of its own
+        "DALIL_FETCH_DELAY": "0",
+        "DALIL_OBEY_ROBOTS": "0",
+        "DALIL_HOST_COOLDOWN": "0",
     }
 )
 for _heartbeat in ("PREFECT_RUNNER_HEARTBEAT_FREQUENCY", "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"):

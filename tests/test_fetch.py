@@ -11,7 +11,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from extractors.extract import sniff_kind
-from flows.acquire import USER_AGENT, FetchError, fetch, load_registry
+from flows.acquire import FetchError, default_gate, fetch, load_registry
 from flows.pipeline import run_refresh
 from flows.store import Store
 from tests.conftest import write_registry
@@ -20,7 +20,8 @@ PAGE = "<!DOCTYPE html><html lang='ar'><body><h1>التسجيل</h1><p>الخط�
 
 
 def test_200_returns_the_body_and_validators(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/page", headers={"User-Agent": USER_AGENT}).respond_with_data(
+    agent = default_gate().policy.user_agent
+    httpserver.expect_request("/page", headers={"User-Agent": agent}).respond_with_data(
         PAGE,
         content_type="text/html; charset=utf-8",
         headers={"ETag": '"v1"', "Last-Modified": "Mon, 01 Sep 2025 06:00:00 GMT"},

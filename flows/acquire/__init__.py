@@ -1,19 +1,22 @@
 """Acquisition: the source registry in, snapshot bytes out (captured files of the corpus,
-or a live, bounded, conditional fetch); failures are ``AcquireError``s."""
+or a live, bounded, conditional and polite fetch); failures are ``AcquireError``s."""
 
 from .errors import AcquireError, FetchError, RegistryError
-from .fetch import USER_AGENT, FetchResult, fetch
+from .fetch import FetchResult, fetch
+from .polite import HostGate, Politeness, default_gate
 from .registry import DEFAULT_REGISTRY, Registry, Source, load_registry
 
 __all__ = [
     "DEFAULT_REGISTRY",
-    "USER_AGENT",
     "AcquireError",
     "FetchError",
     "FetchResult",
+    "HostGate",
+    "Politeness",
     "Registry",
     "RegistryError",
     "Source",
+    "default_gate",
     "fetch",
     "load_registry",
 ]

@@ -23,15 +23,35 @@ class RegistryError(AcquireError):
 class FetchError(AcquireError):
     """A live fetch failed. ``retryable`` tells whether trying again may help."""
 
-    def __init__(self, url: str, reason: str, *, retryable: bool) -> None:
+    def __init__(
+        self,
+        url: str,
+        reason: str,
+        *,
+        retryable: bool,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(f"fetch {url}: {reason}")
         self.url = url
         self.reason = reason
         self.retryable = retryable
+        self.status = status  # the HTTP status, None when no response came
+        self.retry_after = retry_after  # seconds the server asked to wait (429, 503)
 
-    def __reduce__(self):  # keep the keyword-only flag when pickled across processes
-        return (_rebuild_fetch_error, (self.url, self.reason, self.retryable))
+    @property
+    def unreachable(self) -> bool:
+        """No answer at all: a timeout or a network error (the host may be down)."""
+        return self.retryable and self.status is None
+
+    def __reduce__(self):  # keep the keyword-only fields when pickled across processes
+        return (
+            _rebuild_fetch_error,
+            (self.url, self.reason, self.retryable, self.status, self.retry_after),
+        )
 
 
-def _rebuild_fetch_error(url: str, reason: str, retryable: bool) -> FetchError:
-    return FetchError(url, reason, retryable=retryable)
+def _rebuild_fetch_error(
+    url: str, reason: str, retryable: bool, status: int | None, retry_after: float | None
+) -> FetchError:
+    return FetchError(url, reason, retryable=retryable, status=status, retry_after=retry_after)

@@ -7,18 +7,14 @@ import socket
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import httpx
 
-from extractors import EXTRACTOR_VERSION
-
 from .errors import FetchError
+from .polite import HostGate, default_gate
 
-USER_AGENT = (
-    f"dalil/{EXTRACTOR_VERSION} (monitor of public Moroccan health-insurance procedures; "
-    "polite, conditional requests)"
-)
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_REDIRECTS = 5
@@ -51,21 +47,40 @@ def fetch(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_redirects: int = DEFAULT_MAX_REDIRECTS,
     allow_private: bool = False,
+    gate: HostGate | None = None,
 ) -> FetchResult:
-    """GET ``url`` conditionally, with a timeout, a size cap and a redirect cap.
+    """GET ``url`` conditionally, with a timeout, a size cap and a redirect cap, through
+    the host gate (``polite.default_gate()`` unless given): robots.txt obeyed, one request
+    at a time per host, a delay between them, a failing host skipped.
 
     ``timeout`` bounds each network wait and the whole download. A redirect to another
     host on a private, loopback or link-local address is refused unless ``allow_private``
     (a public page must not make dalil read an internal one). Raises FetchError.
     """
+    gate = gate or default_gate()
     headers = {
-        "User-Agent": USER_AGENT,
+        "User-Agent": gate.policy.user_agent,
         "Accept": "text/html,application/pdf,text/plain;q=0.9,*/*;q=0.5",
     }
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+
+    def once() -> FetchResult:
+        return _fetch_once(url, headers, timeout, max_bytes, max_redirects, allow_private)
+
+    return gate.fetch(url, once, timeout)
+
+
+def _fetch_once(
+    url: str,
+    headers: dict[str, str],
+    timeout: float,
+    max_bytes: int,
+    max_redirects: int,
+    allow_private: bool,
+) -> FetchResult:
     deadline = time.monotonic() + timeout
     try:
         with (
@@ -142,7 +157,11 @@ def _read(url: str, response: httpx.Response, max_bytes: int, deadline: float) -
     if response.status_code >= 400:
         retryable = response.status_code >= 500 or response.status_code in (408, 429)
         raise FetchError(
-            url, f"HTTP {response.status_code} {response.reason_phrase}", retryable=retryable
+            url,
+            f"HTTP {response.status_code} {response.reason_phrase}",
+            retryable=retryable,
+            status=response.status_code,
+            retry_after=retry_after(response.headers.get("retry-after")),
         )
     declared = int(response.headers.get("content-length") or 0)
     if declared > max_bytes:
@@ -171,6 +190,22 @@ def _read(url: str, response: httpx.Response, max_bytes: int, deadline: float) -
         data=data,
         content_type=response.headers.get("content-type"),
     )
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (a number of seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _sniffable(data: bytes) -> bool:

@@ -1,0 +1,189 @@
+"""Polite live fetching against a local mini-web: several loopback hosts (127.0.0.x), each
+with its own robots.txt, slow, refusing and hanging pages. Every request is recorded with
+its times, and the politeness rules are asserted from the record."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from flows.acquire import FetchError, HostGate, Politeness, fetch
+
+EPSILON = 0.05  # the server records a request's end a little after the client has it
+
+
+@dataclass
+class Hit:
+    host: str
+    path: str
+    agent: str
+    start: float
+    end: float
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: bytes = b"<html><body><p>Une page.</p></body></html>"
+    sleep: float = 0.0
+    headers: tuple[tuple[str, str], ...] = (("Content-Type", "text/html; charset=utf-8"),)
+    then: Route | None = None  # the answer from the second request on
+
+
+class MiniWeb:
+    """Loopback hosts serving fixed routes, recording every request."""
+
+    def __init__(self) -> None:
+        self.hits: list[Hit] = []
+        self._lock = threading.Lock()
+        self._servers: list[ThreadingHTTPServer] = []
+
+    def host(self, address: str, routes: dict[str, Route]) -> str:
+        web = self
+        served: dict[str, int] = {}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                start = time.monotonic()
+                route = routes.get(self.path, Route(404, b"not found"))
+                count = served.get(self.path, 0)
+                served[self.path] = count + 1
+                if count and route.then is not None:
+                    route = route.then
+                time.sleep(route.sleep)
+                try:
+                    self.send_response(route.status)
+                    for name, value in route.headers:
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(route.body)))
+                    self.end_headers()
+                    self.wfile.write(route.body)
+                except OSError:
+                    pass  # the client gave up (a timeout test)
+                with web._lock:
+                    web.hits.append(
+                        Hit(
+                            address,
+                            self.path,
+                            self.headers.get("User-Agent", ""),
+                            start,
+                            time.monotonic(),
+                        )
+                    )
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        server = ThreadingHTTPServer((address, 0), Handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self._servers.append(server)
+        return f"http://{address}:{server.server_address[1]}"
+
+    def of(self, address: str) -> list[Hit]:
+        with self._lock:
+            return sorted((h for h in self.hits if h.host == address), key=lambda h: h.start)
+
+    def close(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+
+
+@pytest.fixture
+def web() -> Iterator[MiniWeb]:
+    mini = MiniWeb()
+    yield mini
+    mini.close()
+
+
+def robots(text: str) -> Route:
+    return Route(body=text.encode(), headers=(("Content-Type", "text/plain"),))
+
+
+def gaps(hits: list[Hit]) -> list[float]:
+    return [b.start - a.end for a, b in itertools.pairwise(hits)]
+
+
+def test_one_request_at_a_time_per_host_and_the_delay_between(web: MiniWeb) -> None:
+    routes = {f"/p{i}": Route(sleep=0.05) for i in range(5)}
+    base = web.host("127.0.0.2", routes | {"/robots.txt": robots("User-agent: *\nAllow: /\n")})
+    gate = HostGate(Politeness(delay=0.3, jitter=0.2, contact="ops@example.org"))
+    with ThreadPoolExecutor(5) as pool:
+        results = list(pool.map(lambda p: fetch(f"{base}{p}", gate=gate), routes))
+    assert [r.status for r in results] == [200] * 5
+    hits = web.of("127.0.0.2")
+    assert hits[0].path == "/robots.txt"  # read once, first
+    assert sorted(h.path for h in hits[1:]) == sorted(routes)
+    assert all(gap >= 0.3 - EPSILON for gap in gaps(hits)), gaps(hits)  # never overlapping
+    assert all("contact: ops@example.org" in h.agent for h in hits)
+
+
+def test_robots_txt_is_obeyed_with_its_crawl_delay(web: MiniWeb) -> None:
+    rules = (
+        "User-agent: dalil\nDisallow: /private/\nCrawl-delay: 0.6\n\nUser-agent: *\nDisallow: /\n"
+    )
+    base = web.host(
+        "127.0.0.3",
+        {"/robots.txt": robots(rules), "/a": Route(), "/b": Route(), "/private/x": Route()},
+    )
+    gate = HostGate(Politeness(delay=0.1, jitter=0))
+    with pytest.raises(FetchError, match=r"robots\.txt forbids it") as refused:
+        fetch(f"{base}/private/x", gate=gate)
+    assert refused.value.retryable is False
+    assert fetch(f"{base}/a", gate=gate).status == 200
+    assert fetch(f"{base}/b", gate=gate).status == 200
+    hits = web.of("127.0.0.3")
+    assert [h.path for h in hits] == ["/robots.txt", "/a", "/b"]  # /private/x never asked
+    assert gaps(hits)[-1] >= 0.6 - EPSILON  # the host's Crawl-delay, not ours
+
+
+def test_an_unreadable_robots_txt_forbids_and_a_missing_one_allows(web: MiniWeb) -> None:
+    broken = web.host("127.0.0.4", {"/robots.txt": Route(500, b"oops"), "/a": Route()})
+    missing = web.host("127.0.0.5", {"/a": Route()})
+    gate = HostGate(Politeness(delay=0.0, jitter=0))
+    with pytest.raises(FetchError, match=r"robots\.txt forbids it"):
+        fetch(f"{broken}/a", gate=gate)
+    assert fetch(f"{missing}/a", gate=gate).status == 200
+    assert [h.path for h in web.of("127.0.0.4")] == ["/robots.txt"]
+
+
+def test_429_with_retry_after_pushes_the_next_request_back(web: MiniWeb) -> None:
+    busy = Route(429, b"slow down", headers=(("Retry-After", "1"),), then=Route())
+    base = web.host("127.0.0.6", {"/robots.txt": robots(""), "/busy": busy})
+    gate = HostGate(Politeness(delay=0.1, jitter=0))
+    with pytest.raises(FetchError) as refused:
+        fetch(f"{base}/busy", gate=gate)
+    assert (refused.value.status, refused.value.retry_after, refused.value.retryable) == (
+        429,
+        1.0,
+        True,
+    )
+    assert fetch(f"{base}/busy", gate=gate).status == 200  # a retry, as the flow makes
+    first, second = [h for h in web.of("127.0.0.6") if h.path == "/busy"]
+    assert second.start - first.end >= 1.0 - EPSILON
+
+
+def test_a_hanging_host_costs_one_timeout_then_its_documents_fail_at_once(web: MiniWeb) -> None:
+    base = web.host(
+        "127.0.0.7", {"/robots.txt": robots(""), "/hang": Route(sleep=3), "/other": Route()}
+    )
+    other = web.host("127.0.0.8", {"/robots.txt": robots(""), "/fine": Route()})
+    gate = HostGate(Politeness(delay=0.0, jitter=0, cooldown=60))
+    with pytest.raises(FetchError, match="timed out") as hung:
+        fetch(f"{base}/hang", gate=gate, timeout=0.5)
+    assert hung.value.unreachable
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="did not answer earlier") as skipped:
+        fetch(f"{base}/other", gate=gate, timeout=0.5)
+    assert time.monotonic() - started < 0.2 and skipped.value.retryable is False
+    assert fetch(f"{other}/fine", gate=gate).status == 200  # other hosts go on
+    time.sleep(0.1)
+    assert "/other" not in [h.path for h in web.of("127.0.0.7")]
