@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
-from flows.acquire import FetchError, HostGate, Politeness, fetch
+from flows.acquire import FetchError, HostGate, Politeness, fetch, set_default_gate
+from tests.conftest import write_registry
 
-EPSILON = 0.05  # the server records a request's end a little after the client has it
+EPSILON = 0.01  # clock slack, seconds
 
 
 @dataclass
@@ -41,7 +43,8 @@ class MiniWeb:
     """Loopback hosts serving fixed routes, recording every request."""
 
     def __init__(self) -> None:
-        self.hits: list[Hit] = []
+        self.hits: list[Hit] = []  # answered requests
+        self.asked: list[tuple[str, str]] = []  # every request, (host, path), on arrival
         self._lock = threading.Lock()
         self._servers: list[ThreadingHTTPServer] = []
 
@@ -52,12 +55,21 @@ class MiniWeb:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 start = time.monotonic()
+                with web._lock:
+                    web.asked.append((address, self.path))
                 route = routes.get(self.path, Route(404, b"not found"))
                 count = served.get(self.path, 0)
                 served[self.path] = count + 1
                 if count and route.then is not None:
                     route = route.then
                 time.sleep(route.sleep)
+                # the answer's time is taken before it is sent: the client cannot have it
+                # any earlier, so a gap measured from here is never longer than the real one
+                end = time.monotonic()
+                with web._lock:
+                    web.hits.append(
+                        Hit(address, self.path, self.headers.get("User-Agent", ""), start, end)
+                    )
                 try:
                     self.send_response(route.status)
                     for name, value in route.headers:
@@ -67,16 +79,6 @@ class MiniWeb:
                     self.wfile.write(route.body)
                 except OSError:
                     pass  # the client gave up (a timeout test)
-                with web._lock:
-                    web.hits.append(
-                        Hit(
-                            address,
-                            self.path,
-                            self.headers.get("User-Agent", ""),
-                            start,
-                            time.monotonic(),
-                        )
-                    )
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -186,4 +188,65 @@ def test_a_hanging_host_costs_one_timeout_then_its_documents_fail_at_once(web: M
     assert time.monotonic() - started < 0.2 and skipped.value.retryable is False
     assert fetch(f"{other}/fine", gate=gate).status == 200  # other hosts go on
     time.sleep(0.1)
-    assert "/other" not in [h.path for h in web.of("127.0.0.7")]
+    assert [p for h, p in web.asked if h == "127.0.0.7"] == ["/robots.txt", "/hang"]
+
+
+@pytest.mark.engine
+def test_a_refresh_through_prefect_is_polite_to_every_host(
+    prefect_api: str, web: MiniWeb, tmp_path: Path
+) -> None:
+    """The live path end to end, through the Prefect flow and its threads: per host, no
+    overlap and the delay kept; robots.txt obeyed; a 429 retried after its Retry-After;
+    a hanging host costs one timeout, and its other documents fail without a request."""
+    from flows.refresh import refresh
+
+    page = Route(body="<html><body><p>Étape 1 : déposer le dossier.</p></body></html>".encode())
+    a = web.host(
+        "127.0.0.9",
+        {"/robots.txt": robots("User-agent: *\nDisallow: /secret\n")}
+        | {f"/{n}": page for n in ("a", "b", "c", "secret")},
+    )
+    hang = Route(sleep=5)
+    b = web.host("127.0.0.10", {"/robots.txt": robots(""), "/x": hang, "/y": hang})
+    busy = Route(429, b"later", headers=(("Retry-After", "1"),), then=page)
+    c = web.host("127.0.0.11", {"/robots.txt": robots(""), "/busy": busy})
+    urls = {
+        "a1": f"{a}/a",
+        "a2": f"{a}/b",
+        "a3": f"{a}/c",
+        "a-secret": f"{a}/secret",
+        "b1": f"{b}/x",
+        "b2": f"{b}/y",
+        "c1": f"{c}/busy",
+    }
+    body = "".join(
+        f"  - {{id: {sid}, title: {sid}, publisher: test, kind: html, languages: [fr], "
+        f"url: '{url}', allow_private_redirects: true}}\n"
+        for sid, url in urls.items()
+    )
+    registry = write_registry(tmp_path / "sources.yaml", body)
+    previous = set_default_gate(
+        HostGate(Politeness(delay=0.3, jitter=0.1, cooldown=60, timeout=1.0))
+    )
+    try:
+        outcomes = {
+            o["source_id"]: o
+            for o in refresh(
+                store=str(tmp_path / "store"), registry=str(registry), retry_delay=0.05
+            )
+        }
+    finally:
+        set_default_gate(previous)
+    assert {s for s, o in outcomes.items() if o["outcome"] == "new"} == {"a1", "a2", "a3", "c1"}
+    assert "robots.txt forbids it" in outcomes["a-secret"]["error"]
+    failed_b = sorted(outcomes[s]["error"] for s in ("b1", "b2"))
+    assert any("timed out" in e for e in failed_b) and any("did not answer" in e for e in failed_b)
+    time.sleep(0.2)
+    for address in ("127.0.0.9", "127.0.0.10", "127.0.0.11"):
+        hits = web.of(address)
+        assert all(gap >= 0.3 - EPSILON for gap in gaps(hits)), (address, gaps(hits))
+    assert "/secret" not in [h.path for h in web.of("127.0.0.9")]
+    hung = [path for host, path in web.asked if host == "127.0.0.10" and path != "/robots.txt"]
+    assert len(hung) == 1  # one timeout for the host, whatever the retries
+    first, second = [h for h in web.of("127.0.0.11") if h.path == "/busy"]
+    assert second.start - first.end >= 1.0 - EPSILON

@@ -3,7 +3,7 @@ or a live, bounded, conditional and polite fetch); failures are ``AcquireError``
 
 from .errors import AcquireError, FetchError, RegistryError
 from .fetch import FetchResult, fetch
-from .polite import HostGate, Politeness, default_gate
+from .polite import HostGate, Politeness, default_gate, set_default_gate
 from .registry import DEFAULT_REGISTRY, Registry, Source, load_registry
 
 __all__ = [
@@ -19,4 +19,5 @@ __all__ = [
     "default_gate",
     "fetch",
     "load_registry",
+    "set_default_gate",
 ]

@@ -15,7 +15,6 @@ import httpx
 from .errors import FetchError
 from .polite import HostGate, default_gate
 
-DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_REDIRECTS = 5
 
@@ -43,7 +42,7 @@ def fetch(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_redirects: int = DEFAULT_MAX_REDIRECTS,
     allow_private: bool = False,
@@ -53,11 +52,13 @@ def fetch(
     the host gate (``polite.default_gate()`` unless given): robots.txt obeyed, one request
     at a time per host, a delay between them, a failing host skipped.
 
-    ``timeout`` bounds each network wait and the whole download. A redirect to another
+    ``timeout`` (default: the gate's, ``DALIL_FETCH_TIMEOUT`` or 30 s) bounds each network
+    wait and the whole download. A redirect to another
     host on a private, loopback or link-local address is refused unless ``allow_private``
     (a public page must not make dalil read an internal one). Raises FetchError.
     """
     gate = gate or default_gate()
+    timeout = timeout or gate.policy.timeout
     headers = {
         "User-Agent": gate.policy.user_agent,
         "Accept": "text/html,application/pdf,text/plain;q=0.9,*/*;q=0.5",

@@ -17,7 +17,8 @@ A ``HostGate`` stands between every live request and its host (scheme and author
 
 Settings (environment): ``DALIL_CONTACT`` (an e-mail or URL), ``DALIL_FETCH_DELAY``
 (seconds, default 2), ``DALIL_OBEY_ROBOTS`` (default 1), ``DALIL_HOST_COOLDOWN`` (seconds a
-host that did not answer is skipped, default 900). One gate serves a process
+host that did not answer is skipped, default 900), ``DALIL_FETCH_TIMEOUT`` (seconds,
+default 30). One gate serves a process
 (the threads of a refresh); processes of a multi-process run each keep their own.
 """
 
@@ -56,6 +57,7 @@ class Politeness:
     contact: str | None = None
     cooldown: float = 900.0  # seconds a host that did not answer is skipped
     max_backoff: float = 600.0  # the longest wait a 429 or 503 without Retry-After causes
+    timeout: float = 30.0  # seconds a request may take (each wait and the whole download)
 
     @classmethod
     def from_env(cls) -> Politeness:
@@ -65,6 +67,7 @@ class Politeness:
             obey_robots=os.environ.get("DALIL_OBEY_ROBOTS", "1").lower() not in ("0", "false"),
             contact=os.environ.get("DALIL_CONTACT") or None,
             cooldown=float(os.environ.get("DALIL_HOST_COOLDOWN", "900")),
+            timeout=float(os.environ.get("DALIL_FETCH_TIMEOUT", "30")),
         )
 
     @property
@@ -192,3 +195,12 @@ def default_gate() -> HostGate:
         if _DEFAULT is None:
             _DEFAULT = HostGate()
         return _DEFAULT
+
+
+def set_default_gate(gate: HostGate | None) -> HostGate | None:
+    """Make ``gate`` the process's gate (None: the environment's, made anew at next use);
+    returns the one it replaces."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        previous, _DEFAULT = _DEFAULT, gate
+        return previous
