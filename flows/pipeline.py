@@ -132,6 +132,7 @@ def refresh_source(
                 etag=state.etag,
                 last_modified=state.last_modified,
                 allow_private=source.allow_private_redirects,
+                render=source.render,
             )
             if not got.not_modified:
                 meta = {

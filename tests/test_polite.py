@@ -250,3 +250,34 @@ def test_a_refresh_through_prefect_is_polite_to_every_host(
     assert len(hung) == 1  # one timeout for the host, whatever the retries
     first, second = [h for h in web.of("127.0.0.11") if h.path == "/busy"]
     assert second.start - first.end >= 1.0 - EPSILON
+
+
+JS_PAGE = (
+    "<html><body><main id='app'>Chargement…</main><script>"
+    "document.getElementById('app').innerHTML = "
+    "'<h2>Les étapes</h2><ol><li>Rempl' + 'ir le formulaire</li><li>Déposer le dossier</li></ol>';"
+    "</script></body></html>"
+).encode()
+
+
+def test_a_page_that_needs_javascript_is_captured_as_rendered(web: MiniWeb) -> None:
+    base = web.host("127.0.0.12", {"/robots.txt": robots(""), "/app": Route(body=JS_PAGE)})
+    gate = HostGate(Politeness(delay=0.0, jitter=0, contact="ops@example.org"))
+    plain = fetch(f"{base}/app", gate=gate)
+    assert b"Remplir le formulaire" not in plain.data
+    rendered = fetch(f"{base}/app", gate=gate, render="browser")
+    assert b"<li>Remplir le formulaire</li>" in rendered.data
+    assert rendered.content_type == "text/html; charset=utf-8"
+    browser_hit = [h for h in web.of("127.0.0.12") if h.path == "/app"][-1]
+    assert "contact: ops@example.org" in browser_hit.agent  # the browser says who it is
+
+
+def test_without_a_browser_the_error_says_how_to_install_one(
+    web: MiniWeb, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    base = web.host("127.0.0.13", {"/robots.txt": robots(""), "/app": Route(body=JS_PAGE)})
+    monkeypatch.setenv("DALIL_CHROMIUM", str(tmp_path / "no-chromium"))
+    gate = HostGate(Politeness(delay=0.0, jitter=0))
+    with pytest.raises(FetchError, match="apt-get install chromium") as failed:
+        fetch(f"{base}/app", gate=gate, render="browser")
+    assert failed.value.retryable is False and f"{base}/app" in str(failed.value)

@@ -47,6 +47,7 @@ def fetch(
     max_redirects: int = DEFAULT_MAX_REDIRECTS,
     allow_private: bool = False,
     gate: HostGate | None = None,
+    render: str = "http",
 ) -> FetchResult:
     """GET ``url`` conditionally, with a timeout, a size cap and a redirect cap, through
     the host gate (``polite.default_gate()`` unless given): robots.txt obeyed, one request
@@ -55,7 +56,9 @@ def fetch(
     ``timeout`` (default: the gate's, ``DALIL_FETCH_TIMEOUT`` or 30 s) bounds each network
     wait and the whole download. A redirect to another
     host on a private, loopback or link-local address is refused unless ``allow_private``
-    (a public page must not make dalil read an internal one). Raises FetchError.
+    (a public page must not make dalil read an internal one). With ``render="browser"``
+    the page is loaded by headless Chromium and captured as rendered (``render.py``); such
+    a capture has no validators, so it is never conditional. Raises FetchError.
     """
     gate = gate or default_gate()
     timeout = timeout or gate.policy.timeout
@@ -69,6 +72,10 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
 
     def once() -> FetchResult:
+        if render == "browser":
+            from .render import render as in_browser
+
+            return in_browser(url, headers, timeout, max_bytes, allow_private)
         return _fetch_once(url, headers, timeout, max_bytes, max_redirects, allow_private)
 
     return gate.fetch(url, once, timeout)
@@ -115,7 +122,7 @@ class _Refused(Exception):
     """A redirect dalil will not follow."""
 
 
-def _private(host: str) -> bool:
+def is_private(host: str) -> bool:
     """Whether a host name or address points into a private, loopback or local network."""
     try:
         infos = socket.getaddrinfo(host, None)
@@ -134,7 +141,7 @@ def _guard(start: str):
 
     def check(request: httpx.Request) -> None:
         host = request.url.host
-        if host != origin and _private(host):
+        if host != origin and is_private(host):
             raise _Refused(f"redirect to a private or loopback address refused: {request.url}")
 
     return check

@@ -65,6 +65,9 @@ class Source(BaseModel):
     allow_private_redirects: bool = Field(
         default=False, description="Follow redirects to private or loopback addresses."
     )
+    render: Literal["http", "browser"] = Field(
+        default="http", description="browser: a page that needs JavaScript (headless Chromium)."
+    )
     pair: str | None = Field(
         default=None,
         pattern=SLUG,
