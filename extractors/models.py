@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.4.0"
+SCHEMA_VERSION = "1.5.0"
 CELL_SEPARATOR = " | "  # how a table row's cells are joined in its text
 
 SourceKind = Literal["html", "pdf", "text"]
@@ -231,6 +231,31 @@ class Change(_Model):
     word_diff: list[WordOp] = Field(default_factory=list)
 
 
+class ParityGap(_Model):
+    """Two language versions of one page (a registry ``pair``) that no longer state the
+    same language-independent fact, after one of them changed it."""
+
+    pair: str
+    kind: Literal["figure", "date", "url", "postal_code", "po_box", "phone", "steps"]
+    changed_source: str = Field(description="The side whose new version changed the fact.")
+    changed_version: str
+    other_source: str = Field(description="The side that did not follow.")
+    other_version: str
+    changed_values: list[str] = Field(description="What the changed side states, alone.")
+    other_values: list[str] = Field(description="What the other side states, alone.")
+    dropped: list[str] = Field(description="Values the change removed (still on the other side).")
+    added: list[str] = Field(description="Values the change added (missing on the other side).")
+    status: Literal["open", "closed"] = "open"
+    closed_by: str | None = Field(
+        default=None, description="The version that made the two sides agree again."
+    )
+
+    @property
+    def key(self) -> str:
+        """One gap per change: pair, kind, changed source and version."""
+        return f"{self.pair}/{self.kind}/{self.changed_source}/{self.changed_version}"
+
+
 class ChangeSet(_Model):
     """What changed between two versions of one source."""
 
@@ -249,7 +274,7 @@ class ChangeSet(_Model):
 
 def json_schemas() -> dict[str, dict]:
     """The published JSON Schemas, by name."""
-    schemas = {"document": Document, "changeset": ChangeSet}
+    schemas = {"document": Document, "changeset": ChangeSet, "parity": ParityGap}
     return {
         name: {
             "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -297,9 +297,9 @@ def sources(registry: RegistryOpt = DEFAULT_REGISTRY, store: StoreOpt = None) ->
 
 @app.command()
 def schema(
-    model: Annotated[str, typer.Argument(help="document or changeset")] = "document",
+    model: Annotated[str, typer.Argument(help="document, changeset or parity")] = "document",
 ) -> None:
-    """Print the JSON Schema of the Document (default) or ChangeSet contract."""
+    """Print the JSON Schema of the Document (default), ChangeSet or ParityGap contract."""
     schemas = json_schemas()
     if model not in schemas:
         raise _fail(f"unknown model {model!r}; choose one of {', '.join(schemas)}")

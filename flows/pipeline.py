@@ -18,6 +18,7 @@ from extractors.errors import ExtractionError
 from extractors.models import ChangeSet, Document
 from flows.acquire import FetchError, FetchResult, Registry, Source, fetch
 from flows.extraction import Extractor, extract_snapshot
+from flows.parity import check_parity, gaps_of, load_gaps
 from flows.reports import atom_feed, changeset_markdown, outcome_label
 from flows.store import Store, StoreError
 
@@ -218,15 +219,19 @@ def needs_work(
 
 def update_feeds(store: Store, titles: dict[str, str]) -> None:
     """Write ``feed.atom`` (every source) and ``feeds/<source>.atom`` from the stored change
-    sets: substantive and editorial changes only, never technical upgrades or reverts."""
+    sets: substantive and editorial changes only, never technical upgrades or reverts; and
+    the parity gaps, on the feeds of both their sides."""
     everything: list[tuple[str, ChangeSet]] = []
+    gaps = load_gaps(store)
     for source_id in store.sources():
         own = [(source_id, cs) for cs in store.changesets(source_id)]
         everything += own
         title = f"dalil: {titles.get(source_id, source_id)}"
-        feed = atom_feed(own, title=title, feed_id=f"urn:dalil:{source_id}")
+        feed = atom_feed(
+            own, title=title, feed_id=f"urn:dalil:{source_id}", gaps=gaps_of(gaps, source_id)
+        )
         store.write_if_changed(feed.encode("utf-8"), "feeds", f"{source_id}.atom")
-    feed = atom_feed(everything, title="dalil: rule changes", feed_id="urn:dalil:all")
+    feed = atom_feed(everything, title="dalil: rule changes", feed_id="urn:dalil:all", gaps=gaps)
     store.write_if_changed(feed.encode("utf-8"), "feed.atom")
 
 
@@ -268,5 +273,8 @@ def finish_run(
     store.update_index(
         {s.id: index_entry(store, s) for s in sources if s.id in worked or s.id not in entries}
     )
-    if any(o.versions for o in outcomes) or not store.exists("feed.atom"):
+    opened, closed = check_parity(
+        store, registry, {o.source_id: o.versions for o in outcomes if o.versions}
+    )
+    if any(o.versions for o in outcomes) or opened or closed or not store.exists("feed.atom"):
         update_feeds(store, {s.id: s.title for s in registry.sources})

@@ -1,4 +1,4 @@
-"""Atom feeds of alerting change sets (all sources, or one)."""
+"""Atom feeds of alerting change sets and parity gaps (all sources, or one)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,44 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
-from extractors.models import ChangeSet
+from extractors.models import ChangeSet, ParityGap
 
 from .changesets import ALERTING, arrow, is_alert, one_line, version_time
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def atom_feed(entries: Iterable[tuple[str, ChangeSet]], *, title: str, feed_id: str) -> str:
-    """An Atom feed with one entry per alerting change set, newest first. The feed's own
-    time is its newest version's, so an unchanged store gives the same bytes."""
+def _gap_entry(gap: ParityGap) -> list[str]:
+    """A parity gap as an Atom entry (substantive: the languages state different facts)."""
+    state = "open" if gap.status == "open" else f"closed by {gap.closed_by}"
+    said = (
+        f"{gap.changed_source} now states {', '.join(gap.changed_values) or 'nothing'}; "
+        f"{gap.other_source} still states {', '.join(gap.other_values) or 'nothing'}"
+    )
+    content = (
+        f'<p dir="auto"><b>parity_gap</b> (substantive, {state}): <bdi>{escape(said)}</bdi></p>'
+    )
+    stamp = version_time(gap.changed_version).isoformat().replace("+00:00", "Z")
+    return [
+        "  <entry>",
+        f"    <title>{escape(gap.pair)}: parity gap on {gap.kind} ({state})</title>",
+        f"    <id>urn:dalil:parity:{escape(gap.key)}</id>",
+        f"    <updated>{stamp}</updated>",
+        f'    <content type="html">{escape(content)}</content>',
+        "  </entry>",
+    ]
+
+
+def atom_feed(
+    entries: Iterable[tuple[str, ChangeSet]],
+    *,
+    title: str,
+    feed_id: str,
+    gaps: Iterable[ParityGap] = (),
+) -> str:
+    """An Atom feed with one entry per alerting change set and per parity gap, newest
+    first. The feed's own time is its newest version's, so an unchanged store gives the
+    same bytes."""
     entries = list(entries)
     chosen = sorted(
         ((source, cs) for source, cs in entries if is_alert(cs)),
@@ -31,6 +59,8 @@ def atom_feed(entries: Iterable[tuple[str, ChangeSet]], *, title: str, feed_id: 
         f"  <updated>{updated.isoformat().replace('+00:00', 'Z')}</updated>",
         "  <author><name>dalil</name></author>",
     ]
+    for gap in sorted(gaps, key=lambda g: version_time(g.changed_version), reverse=True):
+        out += _gap_entry(gap)
     for source, cs in chosen:
         shown = [c for c in cs.changes if c.significance in ALERTING]
         items = "".join(
