@@ -9,6 +9,7 @@ from pathlib import Path
 from flows.acquire import load_registry
 from flows.parity import load_gaps
 from flows.pipeline import run_refresh
+from flows.review import build_site
 from flows.store import Store
 
 FR = {
@@ -66,6 +67,12 @@ def test_a_rate_changed_in_french_only_opens_a_gap_that_closes_when_arabic_follo
     for feed in ("feeds/amo-fr.atom", "feeds/amo-ar.atom", "feed.atom"):
         text = store.read_bytes(*feed.split("/")).decode()
         assert "parity gap on figure (open)" in text, feed
+    build_site(store, tmp_path / "site")
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Arabic–French parity gaps" in home and home.count('class="parity-gap open"') == 1
+    for side in ("amo-fr", "amo-ar"):  # shown on both sources' pages
+        page = (tmp_path / "site" / "sources" / f"{side}.html").read_text(encoding="utf-8")
+        assert 'class="parity-gap open"' in page and "6.37" in page, side
     store = _run(tmp_path, [(1, 1), (5, 2)], [(1, 1), (9, 2)])
     (gap,) = load_gaps(store)
     assert gap.status == "closed" and gap.closed_by == store.latest_version("amo-ar")

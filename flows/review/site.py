@@ -27,8 +27,9 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from extractors.changes import word_diff
-from extractors.models import Block, Change, ChangeSet, Document
+from extractors.models import Block, Change, ChangeSet, Document, ParityGap
 from extractors.script import detect_language
+from flows.parity import gaps_of, load_gaps
 from flows.reports import is_alert, one_line, version_time
 from flows.store import Store, StoreError
 
@@ -152,6 +153,7 @@ class _SourceView:
     points: list[dict[str, Any]] = field(default_factory=list)
     pending: int = 0
     last_change: dict[str, Any] | None = None
+    gaps: list[ParityGap] = field(default_factory=list)  # parity gaps it is one side of
 
 
 def build_site(store: Store, out: Path | str) -> SiteResult:
@@ -162,6 +164,9 @@ def build_site(store: Store, out: Path | str) -> SiteResult:
     writer = _Writer(out, result)
     env = environment()
     views = [_source_view(store, sid, entry) for sid, entry in _entries(store).items()]
+    gaps = load_gaps(store)
+    for view in views:
+        view.gaps = gaps_of(gaps, view.id)
     span = Span([version_time(v) for view in views for v in view.versions])
     newest = span.last.strftime("%Y-%m-%d %H:%M UTC") if views else "—"
     # pages other than the two lists do not name the store's date: a new version elsewhere
@@ -177,6 +182,7 @@ def build_site(store: Store, out: Path | str) -> SiteResult:
         sources=views,
         span=span,
         pending_total=sum(v.pending for v in views),
+        gaps=[g for g in gaps if g.status == "open"],
         filters=True,
         **dated,
     )
