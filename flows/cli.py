@@ -82,9 +82,13 @@ def refresh(
     if kind_of_runner not in ("threads", "processes", "dask"):
         raise _fail(f"--task-runner must be threads, processes or dask, not {task_runner!r}")
     try:
-        reg = load_registry(registry)
-        chosen = reg.select(source, kind, schedule)
         st = Store(store or default_store_url())
+        reg = load_registry(registry)
+        if not offline:
+            from flows.discovery import with_discovered
+
+            reg = with_discovered(st, reg)
+        chosen = reg.select(source, kind, schedule)
         entries = st.index()["sources"]
     except (RegistryError, StoreError) as exc:
         raise _fail(str(exc)) from None
@@ -286,10 +290,13 @@ def repair(
 
 @app.command()
 def sources(registry: RegistryOpt = DEFAULT_REGISTRY, store: StoreOpt = None) -> None:
-    """List the registry with each source's last outcome in the store."""
+    """List the registry (with the sources discovery added) and each source's last outcome."""
+    from flows.discovery import with_discovered
+
     try:
-        reg = load_registry(registry)
-        index = Store(store or default_store_url()).index()
+        st = Store(store or default_store_url())
+        reg = with_discovered(st, load_registry(registry))
+        index = st.index()
     except (RegistryError, StoreError) as exc:
         raise _fail(str(exc)) from None
     Console(width=None if sys.stdout.isatty() else 160).print(sources_table(reg.sources, index))

@@ -6,7 +6,7 @@ tests and benchmarks call it directly, without the engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from hashlib import sha256
@@ -17,6 +17,7 @@ from extractors.changes import diff
 from extractors.errors import ExtractionError
 from extractors.models import ChangeSet, Document
 from flows.acquire import FetchError, FetchResult, Registry, Source, fetch
+from flows.discovery import discovery_events, run_discovery
 from flows.extraction import Extractor, extract_snapshot
 from flows.parity import check_parity, gaps_of, load_gaps
 from flows.reports import atom_feed, changeset_markdown, outcome_label
@@ -223,6 +224,7 @@ def update_feeds(store: Store, titles: dict[str, str]) -> None:
     the parity gaps, on the feeds of both their sides."""
     everything: list[tuple[str, ChangeSet]] = []
     gaps = load_gaps(store)
+    found = discovery_events(store)
     for source_id in store.sources():
         own = [(source_id, cs) for cs in store.changesets(source_id)]
         everything += own
@@ -231,7 +233,9 @@ def update_feeds(store: Store, titles: dict[str, str]) -> None:
             own, title=title, feed_id=f"urn:dalil:{source_id}", gaps=gaps_of(gaps, source_id)
         )
         store.write_if_changed(feed.encode("utf-8"), "feeds", f"{source_id}.atom")
-    feed = atom_feed(everything, title="dalil: rule changes", feed_id="urn:dalil:all", gaps=gaps)
+    feed = atom_feed(
+        everything, title="dalil: rule changes", feed_id="urn:dalil:all", gaps=gaps, found=found
+    )
     store.write_if_changed(feed.encode("utf-8"), "feed.atom")
 
 
@@ -258,16 +262,21 @@ def run_refresh(
                 )
             else:
                 outcomes.append(Outcome(s.id, "unchanged", skipped=True))
-        finish_run(store, registry, sources, outcomes)
+        events = [] if offline else run_discovery(store, registry, fetcher)
+        finish_run(store, registry, sources, outcomes, events)
     return outcomes
 
 
 def finish_run(
-    store: Store, registry: Registry, sources: list[Source], outcomes: list[Outcome]
+    store: Store,
+    registry: Registry,
+    sources: list[Source],
+    outcomes: list[Outcome],
+    discovered: Sequence[dict[str, Any]] = (),
 ) -> None:
     """After a run: the index entries of the sources that were worked on (their state may
-    have changed even without a new version), and the feeds when something new was
-    recorded (or they are missing)."""
+    have changed even without a new version), the parity gaps, and the feeds when
+    something new was recorded or discovered (or they are missing)."""
     worked = {o.source_id for o in outcomes if not o.skipped}
     entries = store.index()["sources"]
     store.update_index(
@@ -276,5 +285,6 @@ def finish_run(
     opened, closed = check_parity(
         store, registry, {o.source_id: o.versions for o in outcomes if o.versions}
     )
-    if any(o.versions for o in outcomes) or opened or closed or not store.exists("feed.atom"):
+    news = any(o.versions for o in outcomes) or opened or closed or discovered
+    if news or not store.exists("feed.atom"):
         update_feeds(store, {s.id: s.title for s in registry.sources})

@@ -11,6 +11,7 @@ from prefect.futures import as_completed
 from prefect.tasks import exponential_backoff
 
 from flows.acquire import DEFAULT_REGISTRY, FetchError, Registry, Source, fetch, load_registry
+from flows.discovery import run_discovery, with_discovered
 from flows.extraction import DEFAULT_TIMEOUT, cached_extractor, prestart, result_storage
 from flows.pipeline import Outcome, finish_run, needs_work, refresh_source
 from flows.reports import as_text, changeset_markdown, outcomes_table, table_rows
@@ -83,9 +84,10 @@ def refresh(
     configuration is bad or another refresh holds the store.
     """
     logger = get_run_logger()
-    reg = load_registry(registry)
-    chosen = reg.select(sources, kinds, schedules)
     st = Store(store or default_store_url())
+    reg = load_registry(registry)
+    reg = reg if offline else with_discovered(st, reg)  # documents earlier runs found
+    chosen = reg.select(sources, kinds, schedules)
     outcomes: list[Outcome] = []
     with st.lock():
         entries = st.index()["sources"]
@@ -109,7 +111,10 @@ def refresh(
             outcome = _outcome(future, futures[future])
             outcomes.append(outcome)
             logger.info("[%d/%d] %s: %s", done, len(pending), outcome.source_id, outcome.label)
-        finish_run(st, reg, chosen, outcomes)
+        found = [] if offline else run_discovery(st, reg, fetch)
+        for event in found:
+            logger.info("discovery: %s %s", event["type"], event.get("url") or event["source"])
+        finish_run(st, reg, chosen, outcomes, found)
         _artifacts(st, outcomes, {s.id: s.title for s in chosen})
         if report and (len(pending) or not st.exists("report", "index.html")):
             _report(st, logger)  # nothing worked on: the site is as it was

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 _PREFECT_HOME = tempfile.mkdtemp(prefix="dalil-prefect-home-")
 os.environ.update(
@@ -27,6 +28,9 @@ for _heartbeat in ("PREFECT_RUNNER_HEARTBEAT_FREQUENCY", "PREFECT_FLOWS_HEARTBEA
     os.environ.pop(_heartbeat, None)
 
 import pytest  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.miniweb import MiniWeb
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -137,3 +141,13 @@ def review_site(corpus_store_template: Path, tmp_path_factory: pytest.TempPathFa
     run_refresh(store, reg, reg.sources)
     build_site(store, store_dir / "report")
     return store_dir
+
+
+@pytest.fixture
+def web() -> Iterator[MiniWeb]:
+    """The loopback mini-web (tests/miniweb.py), closed after the test."""
+    from tests.miniweb import MiniWeb
+
+    mini = MiniWeb()
+    yield mini
+    mini.close()

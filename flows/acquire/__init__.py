@@ -1,6 +1,7 @@
 """Acquisition: the source registry in, snapshot bytes out (captured files of the corpus,
 or a live, bounded, conditional and polite fetch); failures are ``AcquireError``s."""
 
+from .discover import Found, discover_documents
 from .errors import AcquireError, FetchError, RegistryError
 from .fetch import FetchResult, fetch
 from .polite import HostGate, Politeness, default_gate, set_default_gate
@@ -11,12 +12,14 @@ __all__ = [
     "AcquireError",
     "FetchError",
     "FetchResult",
+    "Found",
     "HostGate",
     "Politeness",
     "Registry",
     "RegistryError",
     "Source",
     "default_gate",
+    "discover_documents",
     "fetch",
     "load_registry",
     "set_default_gate",

@@ -6,12 +6,13 @@ file in one pass.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from extractors.models import SourceKind
 
@@ -27,6 +28,26 @@ class Selectors(BaseModel):
     model_config = ConfigDict(extra="forbid")
     select: list[str] = Field(default_factory=list)
     remove: list[str] = Field(default_factory=list)
+
+
+class Discover(BaseModel):
+    """Where new documents of a source's family appear: a sitemap, or a listing page (the
+    source's own page by default), and the pattern their addresses match."""
+
+    model_config = ConfigDict(extra="forbid")
+    sitemap: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    listing: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    pattern: str = Field(min_length=1, description="A regular expression the address matches.")
+    limit: int = Field(default=50, ge=1, le=1000, description="Documents taken from one run.")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        return value
 
 
 _KIND_BY_SUFFIX: dict[str, SourceKind] = {".html": "html", ".htm": "html", ".pdf": "pdf"}
@@ -75,6 +96,10 @@ class Source(BaseModel):
     )
     schedule: Literal["daily", "weekly"] | None = Field(
         default=None, description="How often a live refresh asks (default: PDFs weekly)."
+    )
+    discover: Discover | None = None
+    discovered_from: str | None = Field(
+        default=None, description="Set on sources that discovery added: the declaring source."
     )
     publish: Literal["auto", "reviewed"] = Field(
         default="auto",
@@ -125,6 +150,12 @@ class Registry(BaseModel):
         chosen = [s for s in self.sources if not ids or s.id in ids]
         chosen = [s for s in chosen if not cadences or s.cadence in cadences]
         return [s for s in chosen if not kinds or s.kind in kinds]
+
+    def with_sources(self, extra: list[Source]) -> Registry:
+        """The registry with more sources (discovered ones), ids already present skipped."""
+        ids = {s.id for s in self.sources}
+        more = [s for s in extra if s.id not in ids]
+        return Registry(path=self.path, sources=[*self.sources, *more])
 
     def partners(self, source: Source) -> list[Source]:
         """The other language versions of a source's page (its ``pair``)."""

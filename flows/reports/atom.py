@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 from xml.sax.saxutils import escape
 
 from extractors.models import ChangeSet, ParityGap
@@ -34,12 +35,27 @@ def _gap_entry(gap: ParityGap) -> list[str]:
     ]
 
 
+def _found_entry(event: dict[str, Any]) -> list[str]:
+    """A document discovery added or saw vanish, as an Atom entry."""
+    what = "new document" if event["type"] == "document_added" else "document gone"
+    content = f'<p><b>{event["type"]}</b>: <a href="{event["url"]}">{event["url"]}</a></p>'
+    return [
+        "  <entry>",
+        f"    <title>{escape(event['parent'])}: {what}: {escape(event['source'])}</title>",
+        f"    <id>urn:dalil:discovery:{escape(event['type'])}:{escape(event['source'])}</id>",
+        f"    <updated>{escape(event['at'].replace('+00:00', 'Z'))}</updated>",
+        f'    <content type="html">{escape(content)}</content>',
+        "  </entry>",
+    ]
+
+
 def atom_feed(
     entries: Iterable[tuple[str, ChangeSet]],
     *,
     title: str,
     feed_id: str,
     gaps: Iterable[ParityGap] = (),
+    found: Iterable[dict[str, Any]] = (),
 ) -> str:
     """An Atom feed with one entry per alerting change set and per parity gap, newest
     first. The feed's own time is its newest version's, so an unchanged store gives the
@@ -61,6 +77,8 @@ def atom_feed(
     ]
     for gap in sorted(gaps, key=lambda g: version_time(g.changed_version), reverse=True):
         out += _gap_entry(gap)
+    for event in sorted(found, key=lambda e: e["at"], reverse=True):
+        out += _found_entry(event)
     for source, cs in chosen:
         shown = [c for c in cs.changes if c.significance in ALERTING]
         items = "".join(

@@ -1,0 +1,77 @@
+"""Discovery on the mini-web: documents a listing page links to become sources on the
+next run (document_added), and one that vanishes from two successful readings in a row
+is reported (document_removed); a failed reading counts for nothing. The shipped
+registry file is never edited: discovered sources live in the store's overlay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flows.acquire import HostGate, Politeness, fetch, load_registry
+from flows.discovery import discovery_events, overlay_sources, with_discovered
+from flows.pipeline import run_refresh
+from flows.store import Store
+from tests.conftest import write_registry
+from tests.miniweb import MiniWeb, Route, robots
+
+
+def _listing(*names: str) -> Route:
+    links = "".join(f'<li><a href="docs/{n}.html">Formulaire {n}</a></li>' for n in names)
+    body = f"<html><body><h1>Formulaires</h1><ul>{links}</ul><a href='/about'>À propos</a>"
+    return Route(body=(body + "</body></html>").encode())
+
+
+def _doc(name: str) -> Route:
+    return Route(
+        body=f"<html><body><p>Étape 1 : remplir le formulaire {name}.</p></body></html>".encode()
+    )
+
+
+def test_listed_documents_are_added_then_reported_gone(web: MiniWeb, tmp_path: Path) -> None:
+    routes = {"/robots.txt": robots(""), "/forms": _listing("a", "b")}
+    routes |= {f"/docs/{n}.html": _doc(n) for n in "abc"}
+    base = web.host("127.0.0.14", routes)
+    registry_file = write_registry(
+        tmp_path / "sources.yaml",
+        f"  - {{id: forms, title: Formulaires, publisher: CNSS, kind: html, languages: [fr],"
+        f" url: '{base}/forms', allow_private_redirects: true,"
+        f" discover: {{pattern: '/docs/.+[.]html$'}}}}\n",
+    )
+    shipped = registry_file.read_bytes()
+    store = Store(tmp_path / "store")
+    gate = HostGate(Politeness(delay=0.0, jitter=0))
+
+    def run() -> dict[str, str]:
+        registry = with_discovered(store, load_registry(registry_file))
+        outcomes = run_refresh(
+            store,
+            registry,
+            registry.sources,
+            offline=False,
+            fetcher=lambda url, **kw: fetch(url, gate=gate, **kw),
+        )
+        return {o.source_id: o.outcome for o in outcomes}
+
+    assert run() == {"forms": "new"}
+    added = {e["url"].rsplit("/", 1)[-1] for e in discovery_events(store)}
+    assert added == {"a.html", "b.html"}
+    assert {s.title for s in overlay_sources(store)} == {"Formulaire a", "Formulaire b"}
+    second = run()  # the discovered documents are sources now
+    assert sorted(second.values()).count("new") == 2 and second["forms"] == "unchanged"
+    routes["/forms"] = _listing("b", "c")
+    run()
+    types = [(e["type"], e["url"].rsplit("/", 1)[-1]) for e in discovery_events(store)]
+    assert ("document_added", "c.html") in types and ("document_removed", "a.html") not in types
+    routes["/forms"] = Route(500, b"down")
+    run()  # a failed reading: nothing counted
+    assert ("document_removed", "a.html") not in [
+        (e["type"], e["url"].rsplit("/", 1)[-1]) for e in discovery_events(store)
+    ]
+    routes["/forms"] = _listing("b", "c")
+    run()
+    types = [(e["type"], e["url"].rsplit("/", 1)[-1]) for e in discovery_events(store)]
+    assert types.count(("document_removed", "a.html")) == 1
+    assert {s.title for s in overlay_sources(store)} == {"Formulaire b", "Formulaire c"}
+    assert registry_file.read_bytes() == shipped  # the registry file is never edited
+    feed = store.read_bytes("feed.atom").decode()
+    assert "new document" in feed and "document gone" in feed
