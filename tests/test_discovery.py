@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.acquire import HostGate, Politeness, fetch, load_registry
+from flows.acquire import (
+    Discover,
+    HostGate,
+    Politeness,
+    discover_documents,
+    fetch,
+    load_registry,
+)
 from flows.discovery import discovery_events, overlay_sources, with_discovered
 from flows.pipeline import run_refresh
 from flows.store import Store
@@ -75,3 +82,25 @@ def test_listed_documents_are_added_then_reported_gone(web: MiniWeb, tmp_path: P
     assert registry_file.read_bytes() == shipped  # the registry file is never edited
     feed = store.read_bytes("feed.atom").decode()
     assert "new document" in feed and "document gone" in feed
+
+
+def test_a_sitemap_is_read_for_matching_documents(web: MiniWeb) -> None:
+    sitemap = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>https://www.cnss.ma/fr/formulaires/immatriculation.pdf</loc></url>"
+        "<url><loc>https://www.cnss.ma/fr/actualites/2025</loc></url>"
+        "<url><loc> https://www.cnss.ma/ar/formulaires/tns.pdf </loc></url>"
+        "</urlset>"
+    )
+    base = web.host(
+        "127.0.0.15",
+        {"/robots.txt": robots(""), "/sitemap.xml": Route(body=sitemap.encode())},
+    )
+    rule = Discover(sitemap=f"{base}/sitemap.xml", pattern=r"/formulaires/.+\.pdf$")
+    gate = HostGate(Politeness(delay=0.0, jitter=0))
+    found = discover_documents(rule, None, lambda url: fetch(url, gate=gate))
+    assert [f.url for f in found] == [
+        "https://www.cnss.ma/fr/formulaires/immatriculation.pdf",
+        "https://www.cnss.ma/ar/formulaires/tns.pdf",
+    ]

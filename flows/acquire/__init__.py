@@ -5,11 +5,12 @@ from .discover import Found, discover_documents
 from .errors import AcquireError, FetchError, RegistryError
 from .fetch import FetchResult, fetch
 from .polite import HostGate, Politeness, default_gate, set_default_gate
-from .registry import DEFAULT_REGISTRY, Registry, Source, load_registry
+from .registry import DEFAULT_REGISTRY, Discover, Registry, Source, load_registry
 
 __all__ = [
     "DEFAULT_REGISTRY",
     "AcquireError",
+    "Discover",
     "FetchError",
     "FetchResult",
     "Found",
