@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
 from flows.acquire import (
     Discover,
     HostGate,
@@ -15,6 +18,7 @@ from flows.acquire import (
     fetch,
     load_registry,
 )
+from flows.cli import app
 from flows.discovery import discovery_events, overlay_sources, with_discovered
 from flows.pipeline import run_refresh
 from flows.store import Store
@@ -104,3 +108,35 @@ def test_a_sitemap_is_read_for_matching_documents(web: MiniWeb) -> None:
         "https://www.cnss.ma/fr/formulaires/immatriculation.pdf",
         "https://www.cnss.ma/ar/formulaires/tns.pdf",
     ]
+
+
+@pytest.mark.engine
+def test_the_prefect_refresh_discovers_then_refreshes_new_documents(
+    prefect_api: str, web: MiniWeb, tmp_path: Path
+) -> None:
+    """Through the Prefect flow: the first run reads the listing and adds its documents,
+    the second refreshes them as sources; `dalil sources` lists them."""
+    from flows.refresh import refresh
+
+    routes = {"/robots.txt": robots(""), "/forms": _listing("a", "b")}
+    routes |= {f"/docs/{n}.html": _doc(n) for n in "ab"}
+    base = web.host("127.0.0.16", routes)
+    registry_file = write_registry(
+        tmp_path / "sources.yaml",
+        f"  - {{id: forms, title: Formulaires, publisher: CNSS, kind: html, languages: [fr],"
+        f" url: '{base}/forms', allow_private_redirects: true,"
+        f" discover: {{pattern: '/docs/.+[.]html$'}}}}\n",
+    )
+    store = str(tmp_path / "store")
+    first = {
+        o["source_id"]: o["outcome"] for o in refresh(store=store, registry=str(registry_file))
+    }
+    assert first == {"forms": "new"}
+    second = {
+        o["source_id"]: o["outcome"] for o in refresh(store=store, registry=str(registry_file))
+    }
+    assert len(second) == 3 and sorted(second.values()) == ["new", "new", "unchanged"]
+    listed = CliRunner().invoke(
+        app, ["sources", "--registry", str(registry_file), "--store", store]
+    )
+    assert listed.exit_code == 0 and listed.stdout.count("forms-") == 2
