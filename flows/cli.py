@@ -511,5 +511,15 @@ def serve(
         raise _fail(f"{prefect_file}: {exc}") from None
 
 
+def _web_commands() -> None:
+    """``dalil users …`` and ``dalil web`` (flows/web/commands.py)."""
+    from flows.web.commands import users_app, web
+
+    app.add_typer(users_app, name="users")
+    app.command("web")(web)
+
+
+_web_commands()
+
 if __name__ == "__main__":
     app()

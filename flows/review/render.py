@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from extractors.models import WordOp
 from extractors.script import URL_OR_MAIL, detect_language, direction
 
-SITE_VERSION = "1"
+SITE_VERSION = "2"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 

@@ -1,0 +1,132 @@
+"""``dalil users …`` and ``dalil web``: the review app's accounts and its server."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from flows.store import Store, StoreError, default_store_url
+
+from .errors import WebError
+from .users import ROLES, Users
+
+err = Console(stderr=True)
+users_app = typer.Typer(help="Review-app accounts (kept in users.sqlite beside the store).")
+StoreOpt = Annotated[str | None, typer.Option("--store", help="Store URL (default: output/).")]
+UsersOpt = Annotated[
+    Path | None, typer.Option("--users", help="Accounts file (default: <store>/users.sqlite).")
+]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _users(store: str | None, users: Path | None) -> tuple[Store, Users]:
+    st = Store(store or default_store_url())
+    if users is None:
+        if not st.local:
+            raise WebError("a remote store needs --users PATH for its accounts file")
+        users = Path(st.root) / "users.sqlite"
+    return st, Users(users)
+
+
+def _password(given: bool) -> str:
+    """The password from standard input (--password-stdin) or asked twice."""
+    if given:
+        return sys.stdin.readline().rstrip("\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str, typer.Option("--role", help=f"One of {', '.join(ROLES)}.")] = "viewer",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    store: StoreOpt = None,
+    users: UsersOpt = None,
+) -> None:
+    """Create an account."""
+    try:
+        _users(store, users)[1].add(name, role, _password(password_stdin))
+    except (WebError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+    err.print(f"user {name} added ({role})", highlight=False)
+
+
+@users_app.command("remove")
+def users_remove(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    store: StoreOpt = None,
+    users: UsersOpt = None,
+) -> None:
+    """Delete an account (its sessions end at once)."""
+    try:
+        _users(store, users)[1].remove(name)
+    except (WebError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+    err.print(f"user {name} removed", highlight=False)
+
+
+@users_app.command("passwd")
+def users_passwd(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    store: StoreOpt = None,
+    users: UsersOpt = None,
+) -> None:
+    """Set an account's password."""
+    try:
+        _users(store, users)[1].set_password(name, _password(password_stdin))
+    except (WebError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+    err.print(f"password of {name} changed", highlight=False)
+
+
+@users_app.command("list")
+def users_list(store: StoreOpt = None, users: UsersOpt = None) -> None:
+    """List the accounts and their roles."""
+    try:
+        listed = _users(store, users)[1].list()
+    except (WebError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+    for user in listed:
+        print(f"{user.name}\t{user.role}")
+
+
+def web(
+    store: StoreOpt = None,
+    users: UsersOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8765,
+    read_only: Annotated[
+        bool, typer.Option("--read-only", help="Serve pages only: nobody can decide.")
+    ] = False,
+) -> None:
+    """Serve the review app: the review site behind a login, decisions in the browser."""
+    import uvicorn
+
+    from flows.review import build_site, default_site_dir
+
+    from .app import make_app
+
+    try:
+        st, accounts = _users(store, users)
+        if not accounts.list():
+            raise WebError("no accounts yet: create one with `dalil users add NAME --role admin`")
+        site = default_site_dir(st)
+        build_site(st, site)
+        application = make_app(st, accounts, site, read_only=read_only)
+    except (WebError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+    err.print(f"review app on http://{host}:{port}/ (store {st.url})", highlight=False)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
