@@ -22,6 +22,7 @@ from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -171,7 +172,8 @@ def make_app(
             response = await login_form(request, "Too many failed attempts: try later.", 429)
             response.headers["Retry-After"] = str(int(wait) + 1)
             return response
-        user = users.verify(name, str(form.get("password", "")))
+        # argon2 takes tens of milliseconds of CPU: off the event loop
+        user = await run_in_threadpool(users.verify, name, str(form.get("password", "")))
         if user is None:
             throttle.failed(*keys)
             return await login_form(request, "Wrong user or password.", 401)
@@ -226,7 +228,8 @@ def make_app(
         body = body.replace("form-action 'none'", "form-action 'self'", 1)
         return _PLACEHOLDER.sub(form, body)
 
-    async def site_page(request: Request) -> Response:
+    def site_file(request: Request) -> Response:
+        """A page of the site (blocking file work: run in the thread pool)."""
         found = session(request)
         if found is None:
             return RedirectResponse("/login", status_code=303)
@@ -239,6 +242,9 @@ def make_app(
             return FileResponse(target, headers=_HEADERS)
         body = actions(user, str(data["csrf"]), target.read_text(encoding="utf-8"))
         return HTMLResponse(body, headers=_HEADERS)
+
+    async def site_page(request: Request) -> Response:
+        return await run_in_threadpool(site_file, request)
 
     async def assets(request: Request) -> Response:
         target = (site_dir / "assets" / request.path_params["name"]).resolve()
@@ -260,11 +266,15 @@ def make_app(
         if decision not in ("confirmed", "dismissed"):
             return page("<h1>Bad request</h1><p>Confirm or dismiss.</p>", 400)
         note = str(form.get("note", "")).strip()[:2000] or None
-        try:
-            target = parse_target(str(form.get("target", "")))
+
+        def record() -> None:
             with store.lock(wait=30):
                 apply_review(store, target, decision, user.name, note, noise_file)
                 build_site(store, site_dir)
+
+        try:
+            target = parse_target(str(form.get("target", "")))
+            await run_in_threadpool(record)
         except ReviewError as exc:
             return page(f"<h1>Bad request</h1><p>{html.escape(str(exc))}</p>", 400)
         except StoreLockedError:
