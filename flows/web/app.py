@@ -38,6 +38,8 @@ SESSION_HOURS = 8
 MAX_FAILURES = 5  # failed logins per account, and per address, in the window
 FAILURE_WINDOW = 900.0  # seconds
 _PLACEHOLDER = re.compile(r'<span class="review-actions" data-review-target="([^"<>]+)"></span>')
+_TOKEN = "\x00csrf\x00"  # where a prepared page takes the session's CSRF token
+_BAR = "\x00account\x00"  # where it takes the account bar
 _HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self'; img-src 'self' data:; "
     "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
@@ -200,8 +202,37 @@ def make_app(
         response.delete_cookie(SESSION, path="/")
         return response
 
-    def actions(user: User, token: str, body: str) -> str:
-        """The placeholders of the site's pages replaced by decision forms (reviewers)."""
+    prepared: dict[tuple[Path, int, bool], tuple[str, ...]] = {}
+
+    def prepare(target: Path, can_decide: bool) -> tuple[str, ...]:
+        """A page split around its per-user parts (the account bar, the CSRF token of each
+        form), kept while the file is unchanged: a request then only joins the pieces."""
+        key = (target, target.stat().st_mtime_ns, can_decide)
+        if key not in prepared:
+            body = target.read_text(encoding="utf-8")
+            body = body.replace("<main", _BAR + "<main", 1) if "<main" in body else _BAR + body
+            # the static site forbids every form in its own policy; here its forms post to us
+            body = body.replace("form-action 'none'", "form-action 'self'", 1)
+
+            def form(match: re.Match[str]) -> str:
+                if not can_decide:
+                    return ""
+                return (
+                    '<form class="decide" method="post" action="/decide">'
+                    f'<input type="hidden" name="csrf" value="{_TOKEN}">'
+                    f'<input type="hidden" name="target" value="{match.group(1)}">'
+                    '<input name="note" placeholder="note (optional)" aria-label="Note"> '
+                    '<button name="decision" value="confirmed">Confirm</button> '
+                    '<button name="decision" value="dismissed">Dismiss</button></form>'
+                )
+
+            if len(prepared) > 2000:
+                prepared.clear()
+            prepared[key] = tuple(_PLACEHOLDER.sub(form, body).split(_TOKEN))
+        return prepared[key]
+
+    def actions(user: User, token: str, target: Path) -> str:
+        """The page with the user's account bar and, for reviewers, decision forms."""
         can_decide = user.role in ("reviewer", "admin") and not read_only
         bar = (
             '<form class="account" method="post" action="/logout">'
@@ -209,24 +240,8 @@ def make_app(
             f'</span> <input type="hidden" name="csrf" value="{token}">'
             '<button type="submit">Sign out</button></form>'
         )
-        body = body.replace("<main", bar + "<main", 1) if "<main" in body else bar + body
-
-        def form(match: re.Match[str]) -> str:
-            target = match.group(1)
-            if not can_decide:
-                return ""
-            return (
-                '<form class="decide" method="post" action="/decide">'
-                f'<input type="hidden" name="csrf" value="{token}">'
-                f'<input type="hidden" name="target" value="{target}">'
-                '<input name="note" placeholder="note (optional)" aria-label="Note"> '
-                '<button name="decision" value="confirmed">Confirm</button> '
-                '<button name="decision" value="dismissed">Dismiss</button></form>'
-            )
-
-        # the static site forbids every form in its own policy; here its forms post to us
-        body = body.replace("form-action 'none'", "form-action 'self'", 1)
-        return _PLACEHOLDER.sub(form, body)
+        first, *rest = prepare(target, can_decide)  # the bar sits before the first form
+        return token.join([first.replace(_BAR, bar, 1), *rest])
 
     def site_file(request: Request) -> Response:
         """A page of the site (blocking file work: run in the thread pool)."""
@@ -240,7 +255,7 @@ def make_app(
             return page("<h1>Not found</h1>", 404)
         if target.suffix != ".html":
             return FileResponse(target, headers=_HEADERS)
-        body = actions(user, str(data["csrf"]), target.read_text(encoding="utf-8"))
+        body = actions(user, str(data["csrf"]), target)
         return HTMLResponse(body, headers=_HEADERS)
 
     async def site_page(request: Request) -> Response:
