@@ -38,16 +38,26 @@ def _doc(name: str) -> Route:
     )
 
 
-def test_listed_documents_are_added_then_reported_gone(web: MiniWeb, tmp_path: Path) -> None:
+def _forms_site(
+    web: MiniWeb, address: str, documents: str, tmp_path: Path
+) -> tuple[dict[str, Route], Path]:
+    """A host whose /forms page lists documents a and b (``documents`` are served), and a
+    registry with one source that discovers them; returns the host's routes (to change
+    between runs) and the registry file."""
     routes = {"/robots.txt": robots(""), "/forms": _listing("a", "b")}
-    routes |= {f"/docs/{n}.html": _doc(n) for n in "abc"}
-    base = web.host("127.0.0.14", routes)
+    routes |= {f"/docs/{n}.html": _doc(n) for n in documents}
+    base = web.host(address, routes)
     registry_file = write_registry(
         tmp_path / "sources.yaml",
         f"  - {{id: forms, title: Formulaires, publisher: CNSS, kind: html, languages: [fr],"
         f" url: '{base}/forms', allow_private_redirects: true,"
         f" discover: {{pattern: '/docs/.+[.]html$'}}}}\n",
     )
+    return routes, registry_file
+
+
+def test_listed_documents_are_added_then_reported_gone(web: MiniWeb, tmp_path: Path) -> None:
+    routes, registry_file = _forms_site(web, "127.0.0.14", "abc", tmp_path)
     shipped = registry_file.read_bytes()
     store = Store(tmp_path / "store")
     gate = HostGate(Politeness(delay=0.0, jitter=0))
@@ -118,15 +128,7 @@ def test_the_prefect_refresh_discovers_then_refreshes_new_documents(
     the second refreshes them as sources; `dalil sources` lists them."""
     from flows.refresh import refresh
 
-    routes = {"/robots.txt": robots(""), "/forms": _listing("a", "b")}
-    routes |= {f"/docs/{n}.html": _doc(n) for n in "ab"}
-    base = web.host("127.0.0.16", routes)
-    registry_file = write_registry(
-        tmp_path / "sources.yaml",
-        f"  - {{id: forms, title: Formulaires, publisher: CNSS, kind: html, languages: [fr],"
-        f" url: '{base}/forms', allow_private_redirects: true,"
-        f" discover: {{pattern: '/docs/.+[.]html$'}}}}\n",
-    )
+    _, registry_file = _forms_site(web, "127.0.0.16", "ab", tmp_path)
     store = str(tmp_path / "store")
     first = {
         o["source_id"]: o["outcome"] for o in refresh(store=store, registry=str(registry_file))

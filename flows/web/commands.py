@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,6 +18,10 @@ from .users import ROLES, Users
 err = Console(stderr=True)
 users_app = typer.Typer(help="Review-app accounts (kept in users.sqlite beside the store).")
 StoreOpt = Annotated[str | None, typer.Option("--store", help="Store URL (default: output/).")]
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+]
+T = TypeVar("T")
 UsersOpt = Annotated[
     Path | None, typer.Option("--users", help="Accounts file (default: <store>/users.sqlite).")
 ]
@@ -36,6 +41,14 @@ def _users(store: str | None, users: Path | None) -> tuple[Store, Users]:
     return st, Users(users)
 
 
+def _on_users(store: str | None, users: Path | None, act: Callable[[Users], T]) -> T:
+    """``act`` on the accounts; a bad account, setting or store ends the command (exit 2)."""
+    try:
+        return act(_users(store, users)[1])
+    except (WebError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+
+
 def _password(given: bool) -> str:
     """The password from standard input (--password-stdin) or asked twice."""
     if given:
@@ -47,17 +60,12 @@ def _password(given: bool) -> str:
 def users_add(
     name: Annotated[str, typer.Argument(help="User name.")],
     role: Annotated[str, typer.Option("--role", help=f"One of {', '.join(ROLES)}.")] = "viewer",
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
-    ] = False,
+    password_stdin: PasswordStdin = False,
     store: StoreOpt = None,
     users: UsersOpt = None,
 ) -> None:
     """Create an account."""
-    try:
-        _users(store, users)[1].add(name, role, _password(password_stdin))
-    except (WebError, StoreError) as exc:
-        raise _fail(str(exc)) from None
+    _on_users(store, users, lambda accounts: accounts.add(name, role, _password(password_stdin)))
     err.print(f"user {name} added ({role})", highlight=False)
 
 
@@ -68,37 +76,26 @@ def users_remove(
     users: UsersOpt = None,
 ) -> None:
     """Delete an account (its sessions end at once)."""
-    try:
-        _users(store, users)[1].remove(name)
-    except (WebError, StoreError) as exc:
-        raise _fail(str(exc)) from None
+    _on_users(store, users, lambda accounts: accounts.remove(name))
     err.print(f"user {name} removed", highlight=False)
 
 
 @users_app.command("passwd")
 def users_passwd(
     name: Annotated[str, typer.Argument(help="User name.")],
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
-    ] = False,
+    password_stdin: PasswordStdin = False,
     store: StoreOpt = None,
     users: UsersOpt = None,
 ) -> None:
     """Set an account's password."""
-    try:
-        _users(store, users)[1].set_password(name, _password(password_stdin))
-    except (WebError, StoreError) as exc:
-        raise _fail(str(exc)) from None
+    _on_users(store, users, lambda a: a.set_password(name, _password(password_stdin)))
     err.print(f"password of {name} changed", highlight=False)
 
 
 @users_app.command("list")
 def users_list(store: StoreOpt = None, users: UsersOpt = None) -> None:
     """List the accounts and their roles."""
-    try:
-        listed = _users(store, users)[1].list()
-    except (WebError, StoreError) as exc:
-        raise _fail(str(exc)) from None
+    listed = _on_users(store, users, lambda accounts: accounts.list())
     for user in listed:
         print(f"{user.name}\t{user.role}")
 
