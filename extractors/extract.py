@@ -13,10 +13,11 @@ from .errors import ExtractionError
 from .fields import document_fields
 from .formats import html_extract, pdf_extract, sniff_kind, text_blocks
 from .lines import block_text
-from .models import Block, Document, ExtractorInfo, SourceKind, SourceRef
+from .models import Block, Document, ExtractorInfo, SourceKind, SourceRef, UserRepair
 from .normalize import decode_utf8
 from .quality import measure
 from .script import detect_language, direction
+from .user_repairs import apply_user_repairs
 
 __all__ = ["extract", "sniff_kind", "warm_up"]
 
@@ -89,11 +90,16 @@ def extract(
     workers: int | None = None,
     charset: str | None = None,
     selectors: Mapping[str, Sequence[str]] | None = None,
+    user_repairs: Sequence[UserRepair] = (),
+    domain_words: Sequence[str] = (),
 ) -> Document:
     """Turn one snapshot into a Document.
 
     ``languages`` are the source's declared languages, used as a prior when telling
-    Latin-script languages apart. Raises ExtractionError naming the source on bad input.
+    Latin-script languages apart. ``user_repairs`` are reviewers' corrections, applied over
+    the engine's repairs and marked as theirs; ``domain_words`` are Arabic words an admin
+    confirmed, known to the repair engine besides its lexicon. Raises ExtractionError
+    naming the source on bad input.
     """
     if not data.strip():
         raise ExtractionError(source_id, "snapshot is empty")
@@ -101,7 +107,8 @@ def extract(
     blocks = got.blocks
     if not blocks and not got.ocr_pages:
         raise ExtractionError(source_id, "snapshot has no text")
-    repair_blocks(blocks, block_text)
+    repair_blocks(blocks, block_text, domain_words)
+    apply_user_repairs(blocks, user_repairs)
     langs = _label_languages(blocks, languages)
     heading = next((b.text for b in blocks if b.type == "heading" and not b.furniture), None)
     fields = document_fields(blocks, got.links)
@@ -122,7 +129,9 @@ def extract(
         addresses=fields.addresses,
         figures=fields.figures,
         quality=measure(blocks, got.warnings, got.ocr_pages),
-        extractor=ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION),
+        extractor=ExtractorInfo(
+            name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION, domain_words=len(set(domain_words))
+        ),
     )
 
 

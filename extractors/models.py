@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.5.0"
+SCHEMA_VERSION = "1.6.0"
 CELL_SEPARATOR = " | "  # how a table row's cells are joined in its text
 
 SourceKind = Literal["html", "pdf", "text"]
@@ -74,6 +74,24 @@ class Repair(_Model):
     confidence: float = Field(ge=0, le=1)
     uncertain: bool = False
     candidates: list[Candidate] = Field(default_factory=list)
+    supplied_by: str | None = Field(
+        default=None,
+        description="A user-supplied repair: the reviewer who gave ``result``. None for the "
+        "engine's own repairs.",
+    )
+    engine_result: str | None = Field(
+        default=None, description="A user-supplied repair: what the engine had read."
+    )
+
+
+class UserRepair(_Model):
+    """A reviewer's correction of one engine repair: wherever the engine reads ``original``
+    as ``result``, the right reading is ``corrected``."""
+
+    original: str
+    result: str
+    corrected: str
+    by: str
 
 
 class Block(_Model):
@@ -178,6 +196,7 @@ class Quality(_Model):
     damaged_tokens: int = 0
     repaired_tokens: int = 0
     uncertain_tokens: int = 0
+    user_repairs: int = Field(default=0, description="Repairs supplied by reviewers.")
     needs_ocr: bool = False
     ocr_pages: list[int] = Field(
         default_factory=list,
@@ -190,6 +209,9 @@ class Quality(_Model):
 class ExtractorInfo(_Model):
     name: str
     version: str
+    domain_words: int = Field(
+        default=0, description="How many admin-confirmed domain words the repair engine knew."
+    )
 
 
 class Document(_Model):

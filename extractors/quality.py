@@ -31,6 +31,7 @@ def measure(
         damaged_tokens=damaged,
         repaired_tokens=sum(len(b.repairs) for b in blocks),
         uncertain_tokens=sum(r.uncertain for b in blocks for r in b.repairs),
+        user_repairs=sum(r.supplied_by is not None for b in blocks for r in b.repairs),
         needs_ocr=bool(ocr_pages),
         ocr_pages=ocr_pages or [],
         warnings=warnings,

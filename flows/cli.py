@@ -20,6 +20,7 @@ from flows.acquire import DEFAULT_REGISTRY, RegistryError, load_registry
 from flows.extraction import DEFAULT_TIMEOUT, prestart
 from flows.pipeline import needs_work
 from flows.reports import extraction_table, outcomes_table, repair_report, sources_table
+from flows.review.corrections import reviewer_inputs
 from flows.settings import apply_prefect_defaults
 from flows.store import Store, StoreError, StoreLockedError, default_store_url
 
@@ -92,7 +93,9 @@ def refresh(
         entries = st.index()["sources"]
     except (RegistryError, StoreError) as exc:
         raise _fail(str(exc)) from None
-    if doc_timeout and any(needs_work(entries.get(s.id), reg, s, offline) for s in chosen):
+    if doc_timeout and any(
+        needs_work(entries.get(s.id), reg, s, offline, reviewer_inputs(st, s.id)) for s in chosen
+    ):
         prestart()  # the extraction processes load their models while Prefect starts
     apply_prefect_defaults()
     from flows.refresh import refresh as refresh_flow

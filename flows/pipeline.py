@@ -16,11 +16,13 @@ from extractors import EXTRACTOR_VERSION
 from extractors.changes import diff
 from extractors.errors import ExtractionError
 from extractors.models import ChangeSet, Document
+from extractors.user_repairs import pending
 from flows.acquire import FetchError, FetchResult, Registry, Source, fetch
 from flows.discovery import discovery_events, run_discovery
 from flows.extraction import Extractor, extract_snapshot
 from flows.parity import check_parity, gaps_of, load_gaps
 from flows.reports import atom_feed, changeset_markdown, outcome_label
+from flows.review.corrections import domain_words, reviewer_inputs, user_repairs
 from flows.store import Store, StoreError
 
 STALE_AFTER_FAILURES = 3
@@ -54,10 +56,12 @@ def _record(
     captured_at: datetime,
     meta: dict[str, Any],
     extractor: Extractor,
+    inputs: dict[str, Any],
 ) -> Document | None:
     """Store a snapshot and, if it differs from ``latest``, publish it as a new version.
 
-    Returns the source's latest Document afterwards and notes a new version in ``result``.
+    ``inputs`` are the reviewers' (``reviewer_extras``). Returns the source's latest
+    Document afterwards and notes a new version in ``result``.
     """
     digest = sha256(data).hexdigest()
     if latest is not None and latest.source.sha256 == digest:
@@ -65,9 +69,9 @@ def _record(
     store.put_snapshot(
         data, {"source_id": source.id, "captured_at": captured_at.isoformat(), **meta}
     )
-    doc = extractor(data, digest, source, captured_at, meta)
-    if latest is not None and latest.extractor.version != EXTRACTOR_VERSION:
-        latest = upgrade_version(store, source, latest, extractor)  # compare like with like
+    doc = extractor(data, digest, source, captured_at, {**meta, **inputs})
+    if latest is not None and upgrade_due(latest, inputs):
+        latest = upgrade_version(store, source, latest, extractor, inputs)  # like with like
         result.upgraded = True
     changes = diff(latest, doc)
     earlier = _earlier_version(store, source.id, digest)
@@ -82,14 +86,42 @@ def _record(
     return doc
 
 
+def reviewer_extras(store: Store, source_id: str) -> dict[str, Any]:
+    """What reviewers give a source's extraction: their corrections (``user_repairs``) and
+    the confirmed domain lexicon (``domain_words``), as extraction meta."""
+    return {
+        "user_repairs": [r.model_dump() for r in user_repairs(store, source_id)],
+        "domain_words": domain_words(store),
+    }
+
+
+def upgrade_due(doc: Document, inputs: dict[str, Any]) -> bool:
+    """Whether a stored version must be re-extracted to compare like with like: another
+    extractor made it, it lacks reviewers' corrections, or another domain lexicon."""
+    from extractors.models import UserRepair
+
+    fixes = [UserRepair.model_validate(r) for r in inputs.get("user_repairs", ())]
+    return (
+        doc.extractor.version != EXTRACTOR_VERSION
+        or doc.extractor.domain_words != len(inputs.get("domain_words", ()))
+        or pending(doc.blocks, fixes)
+    )
+
+
 def upgrade_version(
-    store: Store, source: Source, doc: Document, extractor: Extractor | None = None
+    store: Store,
+    source: Source,
+    doc: Document,
+    extractor: Extractor | None = None,
+    inputs: dict[str, Any] | None = None,
 ) -> Document:
-    """Re-extract a stored version with this extractor: a technical upgrade, recorded
-    with its own ChangeSet (``technical_upgrade``), never an alert."""
+    """Re-extract a stored version with this extractor and the reviewers' ``inputs``
+    (default: the store's): a technical upgrade, recorded with its own ChangeSet
+    (``technical_upgrade``), never an alert."""
     digest = doc.source.sha256
     data = store.read_snapshot(digest)
     meta = store.read_json("snapshots", f"{digest}.json") or {}
+    meta |= inputs if inputs is not None else reviewer_extras(store, source.id)
     upgraded = (extractor or extract_snapshot)(data, digest, source, doc.source.fetched_at, meta)
     changes = diff(doc, upgraded)
     changes.technical_upgrade = True
@@ -121,13 +153,16 @@ def refresh_source(
     result = Outcome(source.id, "unchanged")
     extractor = extractor or extract_snapshot
     try:
+        inputs = reviewer_extras(store, source.id)
         latest = store.head(source.id)
         for snap in registry.snapshots(source):
             captured_at = datetime.combine(snap.date, time(), UTC)
             if latest is None or captured_at > latest.source.fetched_at:
                 meta = {"origin": "corpus", "path": str(snap.file)}
                 data = snap.file.read_bytes()
-                latest = _record(result, store, source, latest, data, captured_at, meta, extractor)
+                latest = _record(
+                    result, store, source, latest, data, captured_at, meta, extractor, inputs
+                )
         if source.url and not offline:
             got = fetcher(
                 source.url,
@@ -143,9 +178,15 @@ def refresh_source(
                     "content_type": got.content_type,
                     "headers": got.headers,
                 }
-                _record(result, store, source, latest, got.data, got.fetched_at, meta, extractor)
+                latest = _record(
+                    result, store, source, latest, got.data, got.fetched_at, meta, extractor, inputs
+                )
             state.etag = got.etag or state.etag
             state.last_modified = got.last_modified or state.last_modified
+        if latest is not None and upgrade_due(latest, inputs):
+            # reviewers corrected a repair, or confirmed domain words: no new snapshot needed
+            upgrade_version(store, source, latest, extractor, inputs)
+            result.upgraded = True
         state.status, state.last_error, state.consecutive_failures = "ok", None, 0
     except (FetchError, ExtractionError, StoreError, OSError) as exc:
         result.outcome, result.error = "failed", _reason(source, exc)
@@ -184,6 +225,7 @@ def index_entry(store: Store, source: Source) -> dict[str, Any]:
         "sha256": None,
         "updated_at": None,
         "versions": len(store.versions(source.id)),
+        "reviewer_inputs": reviewer_inputs(store, source.id),
     }
     if latest is not None:
         entry |= {
@@ -204,14 +246,21 @@ def index_entry(store: Store, source: Source) -> dict[str, Any]:
 
 
 def needs_work(
-    entry: dict[str, Any] | None, registry: Registry, source: Source, offline: bool
+    entry: dict[str, Any] | None,
+    registry: Registry,
+    source: Source,
+    offline: bool,
+    inputs: str | None = None,
 ) -> bool:
     """Whether a source can have anything new: a live URL to ask, a captured snapshot
-    newer than its latest version, or no healthy version yet. ``entry`` is the source's
-    ``index.json`` entry, so an unchanged source costs no task and no file read."""
+    newer than its latest version, reviewers' inputs (``reviewer_inputs``) other than at
+    its last run, or no healthy version yet. ``entry`` is the source's ``index.json``
+    entry, so an unchanged source costs no task and no snapshot read."""
     if source.url and not offline:
         return True  # only the server can say (a conditional GET)
     if not entry or entry.get("status") != "ok" or not entry.get("updated_at"):
+        return True
+    if inputs is not None and entry.get("reviewer_inputs") != inputs:
         return True
     latest = datetime.fromisoformat(entry["updated_at"])
     newest = max((s.date for s in registry.snapshots(source)), default=None)
@@ -254,7 +303,7 @@ def run_refresh(
         entries = store.index()["sources"]
         outcomes = []
         for s in sources:
-            if needs_work(entries.get(s.id), registry, s, offline):
+            if needs_work(entries.get(s.id), registry, s, offline, reviewer_inputs(store, s.id)):
                 outcomes.append(
                     refresh_source(
                         store, registry, s, offline=offline, fetcher=fetcher, extractor=extractor

@@ -15,6 +15,7 @@ from flows.discovery import run_discovery, with_discovered
 from flows.extraction import DEFAULT_TIMEOUT, cached_extractor, prestart, result_storage
 from flows.pipeline import Outcome, finish_run, needs_work, refresh_source
 from flows.reports import as_text, changeset_markdown, outcomes_table, table_rows
+from flows.review.corrections import reviewer_inputs
 from flows.runners import make_task_runner
 from flows.store import Store, default_store_url
 
@@ -91,7 +92,11 @@ def refresh(
     outcomes: list[Outcome] = []
     with st.lock():
         entries = st.index()["sources"]
-        pending = [s for s in chosen if needs_work(entries.get(s.id), reg, s, offline)]
+        pending = [
+            s
+            for s in chosen
+            if needs_work(entries.get(s.id), reg, s, offline, reviewer_inputs(st, s.id))
+        ]
         if pending and doc_timeout:
             prestart()  # the extraction processes' models load during the repair scan
         result_storage(st, save=True)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..models import CELL_SEPARATOR, Block
+from .lexicon import Lexicon
 from .repair import repair_lines
 
 
-def repair_blocks(blocks: list[Block], block_text: Callable[[str], str]) -> None:
+def repair_blocks(
+    blocks: list[Block], block_text: Callable[[str], str], domain_words: Sequence[str] = ()
+) -> None:
     """Repair each block's raw text line by line, as one document; set ``text``, ``repairs``.
+    ``domain_words`` are known to the lexicon besides its own words.
 
     ``block_text`` turns repaired raw text into a block's ``text`` (normalised, without
     list markers). ``raw_text`` is never touched.
@@ -20,7 +24,7 @@ def repair_blocks(blocks: list[Block], block_text: Callable[[str], str]) -> None
         own = block.raw_text.split("\n")
         spans.append((len(lines), len(lines) + len(own)))
         lines.extend(own)
-    repaired = repair_lines(lines)
+    repaired = repair_lines(lines, Lexicon("ar", domain_words) if domain_words else None)
     for block, (start, end) in zip(blocks, spans, strict=True):
         results = repaired[start:end]
         repairs = [r.to_model() for res in results for r in res.repairs]

@@ -24,17 +24,19 @@ from .snapshot import Extractor
 
 def _extraction_key(_context: Any, params: dict[str, Any]) -> str:
     """The cache key of an extraction: the snapshot's sha256 and the extractor version,
-    plus a digest of what else goes into the Document (source fields, capture time)."""
+    plus a digest of what else goes into the Document (source fields, capture time,
+    reviewers' corrections and domain words)."""
     source: Source = params["source"]
-    rest = json.dumps(
-        [
-            source.model_dump(mode="json", include={"id", "kind", "url", "title", "languages"}),
-            source.selectors.model_dump() if source.selectors else None,
-            params["captured_at"].isoformat(),
-            params["meta"].get("content_type"),
-        ],
-        sort_keys=True,
-    )
+    parts = [
+        source.model_dump(mode="json", include={"id", "kind", "url", "title", "languages"}),
+        source.selectors.model_dump() if source.selectors else None,
+        params["captured_at"].isoformat(),
+        params["meta"].get("content_type"),
+    ]
+    reviewers = [params["meta"].get("user_repairs"), params["meta"].get("domain_words")]
+    if any(reviewers):  # keys without them stay those of stores written before them
+        parts.append(reviewers)
+    rest = json.dumps(parts, sort_keys=True)
     digest = sha256(rest.encode("utf-8")).hexdigest()[:16]
     return f"{params['digest']}-{EXTRACTOR_VERSION}-{digest}"
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from extractors.models import Document
+from extractors.models import Document, UserRepair
 from flows.acquire import Source
 
 # (data, sha256, source, captured_at, fetch meta) -> Document: extract_snapshot, or a
@@ -29,7 +29,8 @@ def extract_snapshot(
     data: bytes, digest: str, source: Source, captured_at: datetime, meta: dict[str, Any]
 ) -> Document:
     """One snapshot of a source as a Document, by the kind its bytes show; the charset
-    comes from the Content-Type its fetch recorded in ``meta``."""
+    comes from the Content-Type its fetch recorded in ``meta``, reviewers' corrections and
+    domain words from its ``user_repairs`` and ``domain_words``."""
     content_type = str(meta.get("content_type") or "")
     charset = content_type.partition("charset=")[2].split(";")[0].strip() or None
     doc = extract_file(
@@ -43,6 +44,8 @@ def extract_snapshot(
         languages=source.languages,
         charset=charset,
         selectors=source.selectors.model_dump() if source.selectors else None,
+        user_repairs=[UserRepair.model_validate(r) for r in meta.get("user_repairs", ())],
+        domain_words=list(meta.get("domain_words", ())),
     )
     kind = doc.source.kind
     if kind != source.kind:

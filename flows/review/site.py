@@ -27,12 +27,13 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from extractors.changes import word_diff
-from extractors.models import Block, Change, ChangeSet, Document, ParityGap
+from extractors.models import Block, Change, ChangeSet, Document, ParityGap, Repair
 from extractors.script import detect_language
 from flows.parity import gaps_of, load_gaps
 from flows.reports import is_alert, one_line, version_time
 from flows.store import Store, StoreError
 
+from .corrections import Correction, corrections
 from .decisions import Decisions, event_state, locate, needs_review, reviews, set_state
 from .render import (
     SITE_VERSION,
@@ -475,7 +476,13 @@ def _procedures_page(
 ) -> None:
     page = f"procedures/{view.id}.html"
     head = view.versions[-1] if view.versions else None
-    inputs = _fingerprint(view.title, view.published, versions_listing.get(f"{head}.json"))
+    fixes = {(c.original, c.result): c for c in corrections(store, view.id)}
+    inputs = _fingerprint(
+        view.title,
+        view.published,
+        versions_listing.get(f"{head}.json"),
+        [c.model_dump(mode="json") for c in fixes.values()],
+    )
     if head is None or writer.fresh(page, inputs):
         return
     doc = _version(store, view, head)
@@ -492,9 +499,14 @@ def _procedures_page(
         }
         return marked_repairs(text, repairs)
 
+    def waiting(repair: Repair) -> Correction | None:
+        """A correction of this repair that the next refresh will apply."""
+        fix = fixes.get((repair.original, repair.engine_result or repair.result))
+        return fix if fix and fix.corrected != repair.result else None
+
     repairs = sorted(
         (
-            {**r.model_dump(), "block": b.id}
+            {**r.model_dump(), "block": b.id, "pending": waiting(r)}
             for b in doc.blocks
             for r in b.repairs
             if r.result.strip()

@@ -215,7 +215,11 @@ class Store:
         """Replace a version by its re-extraction (a technical upgrade): the upgrade's
         ChangeSet under ``upgrades/``, the Document, then ``latest/`` if it is the latest."""
         vid, source = doc.version, doc.source.id
+        # one record per upgrade: a version re-extracted for a reviewer's correction
+        # keeps the record of its earlier upgrades
         name = f"{vid}.{doc.extractor.version}.json"
+        if self.exists("upgrades", source, name):
+            name = f"{vid}.{doc.extractor.version}.{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.json"
         self.write_bytes(_dumps(changes), "upgrades", source, name)
         self.write_bytes(_dumps(doc), "versions", source, f"{vid}.json")
         if self.published_version(source) == vid:

@@ -28,6 +28,13 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from flows.review import NOISE_FILE, ReviewError, apply_review, build_site, parse_target
+from flows.review.corrections import (
+    MIN_SOURCES,
+    confirm_domain_word,
+    domain_words,
+    lexicon_offers,
+    record_correction,
+)
 from flows.store import Store, StoreLockedError
 
 from .users import User, Users
@@ -38,6 +45,11 @@ SESSION_HOURS = 8
 MAX_FAILURES = 5  # failed logins per account, and per address, in the window
 FAILURE_WINDOW = 900.0  # seconds
 _PLACEHOLDER = re.compile(r'<span class="review-actions" data-review-target="([^"<>]+)"></span>')
+_CORRECT = re.compile(
+    r'<span class="correct-actions" data-target="([^"<>]+)" data-original="([^"<>]*)" '
+    r'data-candidates="([^"<>]*)"></span>'
+)
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")  # a source, version or block id
 _TOKEN = "\x00csrf\x00"  # where a prepared page takes the session's CSRF token
 _BAR = "\x00account\x00"  # where it takes the account bar
 _HEADERS = {
@@ -226,18 +238,40 @@ def make_app(
                     '<button name="decision" value="dismissed">Dismiss</button></form>'
                 )
 
+            def correct(match: re.Match[str]) -> str:
+                # the captured attribute values are already escaped by the site's templates
+                if not can_decide:
+                    return ""
+                target, original, candidates = match.groups()
+                options = "".join(
+                    f'<option dir="auto">{c}</option>' for c in candidates.split("|") if c
+                )
+                return (
+                    '<form class="correct" method="post" action="/correct">'
+                    f'<input type="hidden" name="csrf" value="{_TOKEN}">'
+                    f'<input type="hidden" name="target" value="{target}">'
+                    f'<input type="hidden" name="original" value="{original}">'
+                    '<select name="pick" aria-label="Pick a reading"><option value="">pick…'
+                    f"</option>{options}</select> "
+                    '<input name="typed" dir="rtl" lang="ar" placeholder="or type it" '
+                    'aria-label="The right word"> <button type="submit">Correct</button></form>'
+                )
+
             if len(prepared) > 2000:
                 prepared.clear()
-            prepared[key] = tuple(_PLACEHOLDER.sub(form, body).split(_TOKEN))
+            body = _CORRECT.sub(correct, _PLACEHOLDER.sub(form, body))
+            prepared[key] = tuple(body.split(_TOKEN))
         return prepared[key]
 
     def actions(user: User, token: str, target: Path) -> str:
         """The page with the user's account bar and, for reviewers, decision forms."""
         can_decide = user.role in ("reviewer", "admin") and not read_only
+        links = ' <a href="/lexicon">Lexicon</a>' if user.role == "admin" else ""
         bar = (
             '<form class="account" method="post" action="/logout">'
             f"<span>{html.escape(user.name)} ({user.role}{', read-only' if read_only else ''})"
-            f'</span> <input type="hidden" name="csrf" value="{token}">'
+            f"</span>{links}"
+            f' <input type="hidden" name="csrf" value="{token}">'
             '<button type="submit">Sign out</button></form>'
         )
         first, *rest = prepare(target, can_decide)  # the bar sits before the first form
@@ -298,12 +332,98 @@ def make_app(
         anchor = f"#e-{target.event}" if target.event else ""
         return RedirectResponse(where + anchor, status_code=303)
 
+    async def correct(request: Request) -> Response:
+        """A reviewer's reading of a repaired word, for the next extraction."""
+        found = session(request)
+        if found is None:
+            return page("<h1>Sign in first</h1>", 401)
+        user, data = found
+        form = await request.form()
+        if not csrf_ok(data, form):
+            return page("<h1>Forbidden</h1><p>Missing or wrong form token.</p>", 403)
+        if read_only or user.role not in ("reviewer", "admin"):
+            return page("<h1>Forbidden</h1><p>Viewers cannot correct.</p>", 403)
+        ids = str(form.get("target", "")).split("/")
+        if len(ids) != 3 or not all(_ID.match(part) for part in ids):
+            return page("<h1>Bad request</h1><p>No such repair.</p>", 400)
+        source_id, version, block = ids
+        corrected = str(form.get("typed", "")).strip() or str(form.get("pick", "")).strip()
+
+        def record() -> None:
+            with store.lock(wait=30):
+                record_correction(
+                    store,
+                    source_id,
+                    version,
+                    block,
+                    str(form.get("original", "")),
+                    corrected,
+                    user.name,
+                )
+                build_site(store, site_dir)
+
+        try:
+            await run_in_threadpool(record)
+        except ReviewError as exc:
+            return page(f"<h1>Bad request</h1><p>{html.escape(str(exc))}</p>", 400)
+        except StoreLockedError:
+            return page("<h1>Busy</h1><p>A refresh holds the store: try again.</p>", 503)
+        return RedirectResponse(f"/procedures/{source_id}.html", status_code=303)
+
+    async def lexicon(request: Request) -> Response:
+        """Admins: corrected words that recur across sources, to confirm for the engine."""
+        found = session(request)
+        if found is None:
+            return RedirectResponse("/login", status_code=303)
+        user, data = found
+        if user.role != "admin" or read_only:
+            return page("<h1>Forbidden</h1><p>Only admins manage the lexicon.</p>", 403)
+        if request.method == "POST":
+            form = await request.form()
+            if not csrf_ok(data, form):
+                return page("<h1>Forbidden</h1><p>Missing or wrong form token.</p>", 403)
+
+            def confirm() -> None:
+                with store.lock(wait=30):
+                    confirm_domain_word(store, str(form.get("word", "")), user.name)
+
+            try:
+                await run_in_threadpool(confirm)
+            except ReviewError as exc:
+                return page(f"<h1>Bad request</h1><p>{html.escape(str(exc))}</p>", 400)
+            except StoreLockedError:
+                return page("<h1>Busy</h1><p>A refresh holds the store: try again.</p>", 503)
+            return RedirectResponse("/lexicon", status_code=303)
+        offers = await run_in_threadpool(lexicon_offers, store)
+        known = await run_in_threadpool(domain_words, store)
+        token = html.escape(str(data["csrf"]))
+        rows = "".join(
+            f'<tr><td dir="rtl" lang="ar">{html.escape(o.word)}</td>'
+            f"<td>{html.escape(', '.join(o.sources))}</td><td>{o.corrections}</td><td>"
+            '<form method="post" action="/lexicon">'
+            f'<input type="hidden" name="csrf" value="{token}">'
+            f'<input type="hidden" name="word" value="{html.escape(o.word)}">'
+            '<button type="submit">Add to the lexicon</button></form></td></tr>'
+            for o in offers
+        )
+        return page(
+            '<p><a href="/">Home</a></p><h1>Domain lexicon</h1>'
+            f"<p>Words reviewers gave in corrections for {MIN_SOURCES} or more sources. "
+            "A confirmed word is known to the repair engine from the next refresh.</p>"
+            '<table class="list"><thead><tr><th>Word</th><th>Sources</th><th>Corrections</th>'
+            f"<th></th></tr></thead><tbody>{rows}</tbody></table>"
+            '<h2>Confirmed</h2><p dir="rtl" lang="ar">'
+            f"{html.escape(' '.join(known)) or '—'}</p>"
+        )
+
     return Starlette(
         routes=[
             Route("/login", login_form, methods=["GET"]),
             Route("/login", login, methods=["POST"]),
             Route("/logout", logout, methods=["POST"]),
             Route("/decide", decide, methods=["POST"]),
+            Route("/correct", correct, methods=["POST"]),
+            Route("/lexicon", lexicon, methods=["GET", "POST"]),
             Route("/assets/{name:path}", assets, methods=["GET"]),
             Route("/{path:path}", site_page, methods=["GET"]),
         ]
