@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -73,10 +74,13 @@ def refresh(
     doc_timeout: float | None = DEFAULT_TIMEOUT,
     report: bool = True,
     schedules: list[str] | None = None,
+    users: str | None = None,
 ) -> list[dict[str, Any]]:
     """Refresh the selected sources (all by default; ``schedules`` keeps the daily or the
     weekly ones) into the store; return the summary.
     With ``report``, the review site (``dalil report``) is brought up to date at the end.
+    Then subscribers (in ``users``, default ``<store>/users.sqlite``) are notified of the
+    run's substantive changes and new parity gaps; that step never fails the run.
 
     Each document is extracted in a worker process stopped after ``doc_timeout`` seconds
     (None or 0: in the task's own process, no limit).
@@ -123,6 +127,8 @@ def refresh(
         _artifacts(st, outcomes, {s.id: s.title for s in chosen})
         if report and (len(pending) or not st.exists("report", "index.html")):
             _report(st, logger)  # nothing worked on: the site is as it was
+        # inside the lock: one run at a time works the outbox
+        notify_task(st.url, {o.source_id: o.versions for o in outcomes if o.versions}, users)
     order = {s.id: i for i, s in enumerate(chosen)}
     outcomes.sort(key=lambda o: order[o.source_id])
     summary = [asdict(o) for o in outcomes]
@@ -131,6 +137,29 @@ def refresh(
         if o.error:
             logger.error("%s", o.error)
     return summary
+
+
+@task(name="notify", cache_policy=NO_CACHE)
+def notify_task(store_url: str, versions: dict[str, list[str]], users: str | None) -> dict:
+    """Tell subscribers of the run's alerts through apprise; retry earlier failures.
+    Never raises: a failed notification is logged and kept for the next run."""
+    from prefect.runtime import flow_run
+
+    from flows.notify import notify_run
+
+    store = Store(store_url)
+    titles = {}
+    for entry_id, entry in store.index()["sources"].items():
+        titles[entry_id] = entry.get("title") or entry_id
+    run_id = str(flow_run.id or datetime.now(UTC).isoformat())
+    report = notify_run(store, versions, titles, run_id, users)
+    get_run_logger().info(
+        "notifications: %d sent, %d kept for the next run, %d dropped",
+        len(report.sent),
+        len(report.kept),
+        len(report.dropped),
+    )
+    return asdict(report)
 
 
 def _report(store: Store, logger: Any) -> None:

@@ -118,6 +118,11 @@ class Store:
         self.write_bytes(data, *parts)
         return True
 
+    def delete(self, *parts: str) -> None:
+        """Remove one file; a missing file is not an error."""
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.rm_file(self.path(*parts))
+
     def listdir(self, *parts: str) -> list[str]:
         """Names (not paths) in a store folder; empty when it does not exist."""
         try:

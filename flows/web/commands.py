@@ -10,6 +10,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
+from flows.notify.subscriptions import ALL, Subscription
 from flows.store import Store, StoreError, default_store_url
 
 from .errors import WebError
@@ -98,6 +99,61 @@ def users_list(store: StoreOpt = None, users: UsersOpt = None) -> None:
     listed = _on_users(store, users, lambda accounts: accounts.list())
     for user in listed:
         print(f"{user.name}\t{user.role}")
+
+
+@users_app.command("notify")
+def users_notify(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    url: Annotated[str, typer.Argument(help="An apprise URL: mailtos://…, slack://…, json://…")],
+    source: Annotated[
+        str, typer.Option("--source", help="Only this source id (default: every source).")
+    ] = ALL,
+    digest: Annotated[
+        bool, typer.Option("--digest", help="One message per refresh, not one per alert.")
+    ] = False,
+    remove: Annotated[bool, typer.Option("--remove", help="Stop this subscription.")] = False,
+    test: Annotated[bool, typer.Option("--test", help="Send a test message now.")] = False,
+    store: StoreOpt = None,
+    users: UsersOpt = None,
+) -> None:
+    """Notify a user of substantive changes and parity gaps, after each refresh."""
+    from flows.notify import Message, SubscriptionError, Subscriptions
+    from flows.notify.deliver import send
+
+    def act(accounts: Users) -> str:
+        if accounts.get(name) is None:
+            raise WebError(f"no user {name!r}")
+        subs = Subscriptions(accounts.path)
+        if remove:
+            subs.remove(name, url, source)
+            return f"{name}: no more notifications for {source} at that URL"
+        subs.add(Subscription(name, url, source, digest))
+        if test:
+            probe = Message("test", name, url, "dalil: test notification", "It works.")
+            if not send(probe, attempts=1):
+                raise WebError(f"{url!r}: the test message was not delivered (see the log)")
+        mode = "digest" if digest else "each alert"
+        return f"{name}: notified of {'every source' if source == ALL else source} ({mode})"
+
+    try:
+        said = _on_users(store, users, act)
+    except SubscriptionError as exc:
+        raise _fail(str(exc)) from None
+    err.print(said, highlight=False)
+
+
+@users_app.command("notifications")
+def users_notifications(
+    name: Annotated[str | None, typer.Argument(help="Only this user.")] = None,
+    store: StoreOpt = None,
+    users: UsersOpt = None,
+) -> None:
+    """List the notification subscriptions (user, source, digest, URL)."""
+    from flows.notify import Subscriptions
+
+    listed = _on_users(store, users, lambda accounts: Subscriptions(accounts.path).list(name))
+    for sub in listed:
+        print(f"{sub.user}\t{sub.source}\t{'digest' if sub.digest else 'each'}\t{sub.url}")
 
 
 def web(

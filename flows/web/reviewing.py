@@ -1,0 +1,119 @@
+"""What reviewers and admins post: decisions on change sets and events (as ``dalil
+review``), corrections of Arabic repairs, and the admin's domain-lexicon confirmations.
+Each goes into the store's append-only records under its lock; the site is rebuilt."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from flows.review import apply_review, build_site, parse_target
+from flows.review.corrections import (
+    MIN_SOURCES,
+    confirm_domain_word,
+    domain_words,
+    lexicon_offers,
+    record_correction,
+)
+
+from .guard import Guard, page
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")  # a source, version or block id
+
+
+def reviewing_routes(guard: Guard, site_dir: Path, noise_file: Path) -> list[Route]:
+    """``/decide``, ``/correct`` and ``/lexicon``."""
+    store = guard.store
+
+    async def decide(request: Request) -> Response:
+        got = await guard.posted(request)
+        if isinstance(got, Response):
+            return got
+        user, form = got
+        decision = str(form.get("decision", ""))
+        if decision not in ("confirmed", "dismissed"):
+            return page("<h1>Bad request</h1><p>Confirm or dismiss.</p>", 400)
+        note = str(form.get("note", "")).strip()[:2000] or None
+        target = str(form.get("target", ""))
+
+        def record() -> None:
+            apply_review(store, parse_target(target), decision, user.name, note, noise_file)
+            build_site(store, site_dir)
+
+        if refused := await guard.locked(record):
+            return refused
+        where = parse_target(target)
+        anchor = f"#e-{where.event}" if where.event else ""
+        return RedirectResponse(
+            f"/changes/{where.source_id}/{where.version}.html{anchor}", status_code=303
+        )
+
+    async def correct(request: Request) -> Response:
+        got = await guard.posted(request)
+        if isinstance(got, Response):
+            return got
+        user, form = got
+        ids = str(form.get("target", "")).split("/")
+        if len(ids) != 3 or not all(_ID.match(part) for part in ids):
+            return page("<h1>Bad request</h1><p>No such repair.</p>", 400)
+        source_id, version, block = ids
+        corrected = str(form.get("typed", "")).strip() or str(form.get("pick", "")).strip()
+        original = str(form.get("original", ""))
+
+        def record() -> None:
+            record_correction(store, source_id, version, block, original, corrected, user.name)
+            build_site(store, site_dir)
+
+        if refused := await guard.locked(record):
+            return refused
+        return RedirectResponse(f"/procedures/{source_id}.html", status_code=303)
+
+    async def lexicon(request: Request) -> Response:
+        """Admins: corrected words that recur across sources, to confirm for the engine."""
+        found = guard.session(request)
+        if found is None:
+            return RedirectResponse("/login", status_code=303)
+        user, data = found
+        if not guard.can_write(user, ("admin",)):
+            return page("<h1>Forbidden</h1><p>Only admins manage the lexicon.</p>", 403)
+        if request.method == "POST":
+            got = await guard.posted(request, ("admin",))
+            if isinstance(got, Response):
+                return got
+            word = str(got[1].get("word", ""))
+            if refused := await guard.locked(lambda: confirm_domain_word(store, word, user.name)):
+                return refused
+            return RedirectResponse("/lexicon", status_code=303)
+        offers = await run_in_threadpool(lexicon_offers, store)
+        known = await run_in_threadpool(domain_words, store)
+        token = html.escape(str(data["csrf"]))
+        rows = "".join(
+            f'<tr><td dir="rtl" lang="ar">{html.escape(o.word)}</td>'
+            f"<td>{html.escape(', '.join(o.sources))}</td><td>{o.corrections}</td><td>"
+            '<form method="post" action="/lexicon">'
+            f'<input type="hidden" name="csrf" value="{token}">'
+            f'<input type="hidden" name="word" value="{html.escape(o.word)}">'
+            '<button type="submit">Add to the lexicon</button></form></td></tr>'
+            for o in offers
+        )
+        return page(
+            '<p><a href="/">Home</a></p><h1>Domain lexicon</h1>'
+            f"<p>Words reviewers gave in corrections for {MIN_SOURCES} or more sources. "
+            "A confirmed word is known to the repair engine from the next refresh.</p>"
+            '<table class="list"><thead><tr><th>Word</th><th>Sources</th><th>Corrections</th>'
+            f"<th></th></tr></thead><tbody>{rows}</tbody></table>"
+            '<h2>Confirmed</h2><p dir="rtl" lang="ar">'
+            f"{html.escape(' '.join(known)) or '—'}</p>"
+        )
+
+    return [
+        Route("/decide", decide, methods=["POST"]),
+        Route("/correct", correct, methods=["POST"]),
+        Route("/lexicon", lexicon, methods=["GET", "POST"]),
+    ]
