@@ -21,15 +21,11 @@ def account_routes(guard: Guard) -> list[Route]:
     subs = Subscriptions(guard.users.path)
 
     async def account(request: Request) -> Response:
-        found = guard.session(request)
-        if found is None:
-            return RedirectResponse("/login", status_code=303)
-        user, data = found
         if request.method == "POST":
             got = await guard.posted(request, ROLES)  # every role may be told of changes
             if isinstance(got, Response):
                 return got
-            form = got[1]
+            user, form = got
             sub = Subscription(
                 user.name,
                 str(form.get("url", "")).strip(),
@@ -45,6 +41,10 @@ def account_routes(guard: Guard) -> list[Route]:
             if refused := await guard.locked(change):
                 return refused
             return RedirectResponse("/account", status_code=303)
+        found = guard.session(request)
+        if found is None:
+            return RedirectResponse("/login", status_code=303)
+        user, data = found
         mine = await run_in_threadpool(subs.list, user.name)
         sources = await run_in_threadpool(guard.store.sources)
         token = html.escape(str(data["csrf"]))

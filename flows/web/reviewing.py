@@ -76,20 +76,20 @@ def reviewing_routes(guard: Guard, site_dir: Path, noise_file: Path) -> list[Rou
 
     async def lexicon(request: Request) -> Response:
         """Admins: corrected words that recur across sources, to confirm for the engine."""
+        if request.method == "POST":
+            got = await guard.posted(request, ("admin",))
+            if isinstance(got, Response):
+                return got
+            by, word = got[0].name, str(got[1].get("word", ""))
+            if refused := await guard.locked(lambda: confirm_domain_word(store, word, by)):
+                return refused
+            return RedirectResponse("/lexicon", status_code=303)
         found = guard.session(request)
         if found is None:
             return RedirectResponse("/login", status_code=303)
         user, data = found
         if not guard.can_write(user, ("admin",)):
             return page("<h1>Forbidden</h1><p>Only admins manage the lexicon.</p>", 403)
-        if request.method == "POST":
-            got = await guard.posted(request, ("admin",))
-            if isinstance(got, Response):
-                return got
-            word = str(got[1].get("word", ""))
-            if refused := await guard.locked(lambda: confirm_domain_word(store, word, user.name)):
-                return refused
-            return RedirectResponse("/lexicon", status_code=303)
         offers = await run_in_threadpool(lexicon_offers, store)
         known = await run_in_threadpool(domain_words, store)
         token = html.escape(str(data["csrf"]))
