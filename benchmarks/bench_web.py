@@ -5,8 +5,10 @@ built and its review site written. Two servers run on loopback, each a uvicorn p
 its own: the review app (`dalil web`'s app: session check, page read, decision forms put
 in), and, as the baseline, Starlette's static-file server on the same site folder. 50
 client threads, each signed in as its own reviewer (sign-ins first, untimed), ask for the
-change list (`changes.html`, every event) and change-set pages in turn. Reported:
-p50/p95 latency and errors of each server, and their ratio.
+change list (`changes.html`) and change-set pages in turn; the app's change list is its
+first page of 100 events (filtered and paged on the server), and its clients also ask for
+filtered lists and later pages (`/changes/rows`), which the static site cannot serve.
+Reported: p50/p95 latency and errors of each server, and their ratio.
 
 Usage: uv run python benchmarks/bench_web.py [--sources 100] [--events 100] [--requests 20]
 """
@@ -40,6 +42,11 @@ from flows.store import Store  # noqa: E402
 from flows.web import Users  # noqa: E402
 
 PASSWORD = "benchmark password"
+APP_QUERIES = [
+    "/changes.html?state=pending",
+    "/changes/rows?significance=substantive&offset=100",
+    "/changes/rows?from=2025-06-01&offset=200",
+]
 SERVER = """
 import sys, uvicorn
 from pathlib import Path
@@ -182,7 +189,9 @@ def main() -> None:
         for kind in ("static", "app"):
             process, base = serve(store, kind)
             try:
-                rows[kind] = load(base, kind == "app", pages, args.requests)
+                # the app also answers the list's filters and its next pages
+                asked = pages + APP_QUERIES if kind == "app" else pages
+                rows[kind] = load(base, kind == "app", asked, args.requests)
             finally:
                 process.terminate()
                 process.wait(10)

@@ -171,6 +171,7 @@ def test_a_second_build_rewrites_nothing_and_a_review_rewrites_only_its_pages(
         [
             ".site-manifest.json",  # the inputs of the change set page changed
             "changes.html",
+            "changes.rows.json",  # the rows the review app pages
             f"changes/consonews-amo-cnss/{version}.html",
             "index.html",
             "sources/consonews-amo-cnss.html",

@@ -3,6 +3,7 @@ client runs the real app in-process), plus the same flow in Chromium on a real s
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -265,6 +266,15 @@ def test_in_chromium_a_reviewer_confirms_and_dismisses_and_a_viewer_cannot(
         page.goto(f"{served}/changes.html")  # the list of events shows the new state too
         rows = page.locator(f'tr:has(a[href*="{source_id}/{version}.html"])').all_inner_texts()
         assert rows and any(text.endswith("dismissed") for text in rows), rows
+        page.evaluate("window.__stay = 1")  # gone if the page reloads
+        page.select_option("select[name=state]", "dismissed")  # the queue of one state
+        page.wait_for_function("document.querySelector('output[name=count]').value.length")
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('[data-rows] tbody tr'))"
+            ".every(r => r.dataset.state === 'dismissed')"
+        )
+        assert page.evaluate("window.__stay") == 1 and "state=dismissed" in page.url
+        assert page.locator("[data-rows] tbody tr").count() >= 1
         viewer = browser.new_page()
         viewer.goto(f"{served}/login")
         viewer.fill("input[name=user]", "vera")
@@ -274,3 +284,30 @@ def test_in_chromium_a_reviewer_confirms_and_dismisses_and_a_viewer_cannot(
         viewer.goto(f"{served}/changes/{source_id}/{version}.html")
         assert viewer.locator("form.decide").count() == 0
         browser.close()
+
+
+def test_the_change_list_is_filtered_and_paged_by_the_server(site: Path) -> None:
+    http = client(site)
+    assert http.get("/changes/rows").status_code == 401
+    login(http, "vera")
+    rows = json.loads((site / "report" / "changes.rows.json").read_text(encoding="utf-8"))
+    pending = [r for r in rows if r["state"] == "pending"]
+    got = http.get("/changes/rows", params={"state": "pending"}).json()
+    assert got["total"] == len(pending) and got["rows"].count("<tr ") == min(len(pending), 100)
+    one = rows[0]["source"]
+    page = http.get("/changes.html", params={"source": one})
+    assert page.status_code == 200 and "vera (viewer)" in page.text
+    shown = re.findall(r'<tr data-source="([^"]+)"', page.text)
+    assert shown and set(shown) == {one}
+    assert "connect-src 'self'" in page.text  # the page's script may fetch more rows
+    # a list of 250 events: pages of 100, then the last 50
+    many = [
+        {**rows[0], "anchor": f"e-{i}", "date": f"2025-01-{1 + i % 28:02d}"} for i in range(250)
+    ]
+    (site / "report" / "changes.rows.json").write_text(json.dumps(many), encoding="utf-8")
+    first = http.get("/changes.html")
+    assert first.text.count("<tr data-source") == 100 and 'data-next="100"' in first.text
+    last = http.get("/changes/rows", params={"offset": 200}).json()
+    assert last["rows"].count("<tr ") == 50 and last["next"] is None and last["total"] == 250
+    ranged = http.get("/changes/rows", params={"from": "2025-01-27", "to": "2025-01-28"}).json()
+    assert ranged["total"] == sum(1 for r in many if r["date"] >= "2025-01-27")

@@ -197,6 +197,8 @@ def build_site(store: Store, out: Path | str) -> SiteResult:
         **dated,
     )
     writer.write("changes.html", changes)
+    # the review app pages and filters the change list from these rows
+    writer.write("changes.rows.json", json.dumps(rows, ensure_ascii=False, default=str))
     writer.write("assets/site.css", (TEMPLATES / "assets" / "site.css").read_bytes())
     writer.close()
     return result

@@ -29,6 +29,7 @@ from flows.review import NOISE_FILE
 from flows.store import Store
 
 from .account import account_routes
+from .changes import changes_routes
 from .guard import HEADERS, SESSION, Guard, page
 from .pages import Pages
 from .reviewing import reviewing_routes
@@ -157,6 +158,7 @@ def make_app(
             Route("/login", login_form, methods=["GET"]),
             Route("/login", login, methods=["POST"]),
             Route("/logout", logout, methods=["POST"]),
+            *changes_routes(guard, site_dir, pages),
             *reviewing_routes(guard, site_dir, noise_file),
             *account_routes(guard),
             Route("/assets/{name:path}", assets, methods=["GET"]),

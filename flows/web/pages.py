@@ -57,28 +57,48 @@ class Pages:
     def _prepare(self, target: Path, can_write: bool) -> tuple[str, ...]:
         key = (target, target.stat().st_mtime_ns, can_write)
         if key not in self._prepared:
-            body = target.read_text(encoding="utf-8")
-            body = body.replace("<main", _BAR + "<main", 1) if "<main" in body else _BAR + body
-            # the static site forbids every form in its own policy; here its forms post to us
-            body = body.replace("form-action 'none'", "form-action 'self'", 1)
-            body = _DECIDE.sub(_decide_form if can_write else "", body)
-            body = _CORRECT.sub(_correct_form if can_write else "", body)
             if len(self._prepared) > _KEEP:
                 self._prepared.clear()
-            self._prepared[key] = tuple(body.split(TOKEN))
+            self._prepared[key] = _split(target.read_text(encoding="utf-8"), can_write)
         return self._prepared[key]
 
     def render(self, target: Path, user: User, token: str, can_write: bool, note: str) -> str:
-        """The page for ``user``: account bar, and forms when they may write. ``note`` is
-        added to the bar's name (``read-only``)."""
-        links = ' <a href="/account">Notifications</a>'
-        if user.role == "admin":
-            links += ' <a href="/lexicon">Lexicon</a>'
-        bar = (
-            '<form class="account" method="post" action="/logout">'
-            f"<span>{html.escape(user.name)} ({user.role}{note})</span>{links}"
-            f' <input type="hidden" name="csrf" value="{token}">'
-            '<button type="submit">Sign out</button></form>'
-        )
-        first, *rest = self._prepare(target, can_write)  # the bar sits before the first form
-        return token.join([first.replace(_BAR, bar, 1), *rest])
+        """The page in file ``target`` for ``user``: account bar, and forms when they may
+        write. ``note`` is added to the bar's name (``read-only``)."""
+        return _join(self._prepare(target, can_write), user, token, note)
+
+    @staticmethod
+    def split(body: str, can_write: bool) -> tuple[str, ...]:
+        """A page made by the app, prepared as a site page is (keep it to reuse it)."""
+        return _split(body, can_write)
+
+    @staticmethod
+    def join(parts: tuple[str, ...], user: User, token: str, note: str) -> str:
+        """A prepared page for ``user``."""
+        return _join(parts, user, token, note)
+
+
+def _split(body: str, can_write: bool) -> tuple[str, ...]:
+    """A site page with its forms, split around its per-user parts."""
+    body = body.replace("<main", _BAR + "<main", 1) if "<main" in body else _BAR + body
+    # the static site forbids every form and script in its own policy; here its forms post
+    # to us and the change list's script fetches rows
+    body = body.replace("form-action 'none'", "form-action 'self'", 1)
+    body = body.replace("default-src 'none'", "default-src 'none'; connect-src 'self'", 1)
+    body = _DECIDE.sub(_decide_form if can_write else "", body)
+    body = _CORRECT.sub(_correct_form if can_write else "", body)
+    return tuple(body.split(TOKEN))
+
+
+def _join(parts: tuple[str, ...], user: User, token: str, note: str) -> str:
+    links = ' <a href="/account">Notifications</a>'
+    if user.role == "admin":
+        links += ' <a href="/lexicon">Lexicon</a>'
+    bar = (
+        '<form class="account" method="post" action="/logout">'
+        f"<span>{html.escape(user.name)} ({user.role}{note})</span>{links}"
+        f' <input type="hidden" name="csrf" value="{token}">'
+        '<button type="submit">Sign out</button></form>'
+    )
+    first, *rest = parts  # the bar sits before the first form
+    return token.join([first.replace(_BAR, bar, 1), *rest])
