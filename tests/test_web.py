@@ -311,3 +311,52 @@ def test_the_change_list_is_filtered_and_paged_by_the_server(site: Path) -> None
     assert last["rows"].count("<tr ") == 50 and last["next"] is None and last["total"] == 250
     ranged = http.get("/changes/rows", params={"from": "2025-01-27", "to": "2025-01-28"}).json()
     assert ranged["total"] == sum(1 for r in many if r["date"] >= "2025-01-27")
+
+
+def test_a_planted_or_forged_session_cookie_gives_nobody_elses_rights(site: Path) -> None:
+    http = client(site)
+    login(http, "vera")
+    planted = http.cookies.get("dalil_session")
+    login(http, "rita")  # the victim signs in on a browser holding the attacker's cookie
+    assert http.cookies.get("dalil_session") != planted
+    attacker = client(site)
+    attacker.cookies.set("dalil_session", planted)
+    assert "vera (viewer)" in attacker.get("/").text  # still the attacker's own session
+    forged = client(site)
+    forged.cookies.set(
+        "dalil_session", planted[:-4] + ("AAAA" if planted[-4:] != "AAAA" else "BBBB")
+    )
+    assert forged.get("/").headers["location"] == "/login"
+
+
+def test_two_reviewers_deciding_one_event_at_once_lose_nothing(site: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from flows.review.decisions import Decisions
+
+    target = first_changeset(site)
+    source_id, version = target.split("/")
+    event = next(c.id for c in Store(site).read_changes(source_id, version).changes)
+    sessions = {}
+    for name in ("rita", "adam"):
+        sessions[name] = client(site)
+        login(sessions[name], name)
+    token = {n: csrf_of(h.get(f"/changes/{target}.html").text) for n, h in sessions.items()}
+
+    def decide(i: int) -> int:
+        name = ("rita", "adam")[i % 2]
+        data = {
+            "target": f"{target}/{event}",
+            "decision": ("confirmed", "dismissed")[i % 2],
+            "note": f"decision {i}",
+            "csrf": token[name],
+        }
+        return sessions[name].post("/decide", data=data).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        codes = list(pool.map(decide, range(8)))
+    assert codes == [303] * 8
+    recorded = [r for r in reviews(Store(site), source_id) if r.event == event]
+    assert sorted(r.note for r in recorded) == sorted(f"decision {i}" for i in range(8))
+    newest = max(recorded, key=lambda r: r.at)
+    assert Decisions(recorded).latest[(version, event)] == newest
