@@ -20,7 +20,7 @@ from flows.acquire import DEFAULT_REGISTRY, RegistryError, load_registry
 from flows.extraction import DEFAULT_TIMEOUT, prestart
 from flows.pipeline import needs_work
 from flows.reports import extraction_table, outcomes_table, repair_report, sources_table
-from flows.review.corrections import reviewer_inputs
+from flows.review import reviewer_inputs
 from flows.settings import apply_prefect_defaults
 from flows.store import Store, StoreError, StoreLockedError, default_store_url
 

@@ -22,7 +22,7 @@ from flows.discovery import discovery_events, run_discovery
 from flows.extraction import Extractor, extract_snapshot
 from flows.parity import check_parity, gaps_of, load_gaps
 from flows.reports import atom_feed, changeset_markdown, outcome_label
-from flows.review.corrections import domain_words, reviewer_inputs, user_repairs
+from flows.review import domain_words, reviewer_inputs, user_repairs
 from flows.store import Store, StoreError
 
 STALE_AFTER_FAILURES = 3

@@ -16,7 +16,7 @@ from flows.discovery import run_discovery, with_discovered
 from flows.extraction import DEFAULT_TIMEOUT, cached_extractor, prestart, result_storage
 from flows.pipeline import Outcome, finish_run, needs_work, refresh_source
 from flows.reports import as_text, changeset_markdown, outcomes_table, table_rows
-from flows.review.corrections import reviewer_inputs
+from flows.review import reviewer_inputs
 from flows.runners import make_task_runner
 from flows.store import Store, default_store_url
 

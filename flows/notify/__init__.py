@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flows.store import Store
 
-from .deliver import Delivery, deliver
+from .deliver import Delivery, deliver, send
 from .messages import Alert, Message, messages, run_alerts
 from .subscriptions import ALL, Subscription, SubscriptionError, Subscriptions, check_url
 
@@ -26,6 +26,7 @@ __all__ = [
     "Subscriptions",
     "check_url",
     "notify_run",
+    "send",
     "users_file",
 ]
 log = logging.getLogger("dalil.notify")

@@ -33,6 +33,7 @@ class Correction(BaseModel):
 
     source_id: str
     version: str
+    sha256: str  # the snapshot the corrected version was extracted from
     block: str
     original: str
     result: str  # the engine's reading
@@ -78,6 +79,7 @@ def record_correction(
     correction = Correction(
         source_id=source_id,
         version=version,
+        sha256=doc.source.sha256,
         block=block_id,
         original=original,
         result=repair.engine_result or repair.result,

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from flows.review.render import environment
+from flows.review import environment
 
 from .guard import HEADERS, Guard, page
 from .pages import Pages

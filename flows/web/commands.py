@@ -10,7 +10,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
-from flows.notify.subscriptions import ALL, Subscription
+from flows.notify import ALL, Subscription
 from flows.store import Store, StoreError, default_store_url
 
 from .errors import WebError
@@ -117,8 +117,7 @@ def users_notify(
     users: UsersOpt = None,
 ) -> None:
     """Notify a user of substantive changes and parity gaps, after each refresh."""
-    from flows.notify import Message, SubscriptionError, Subscriptions
-    from flows.notify.deliver import send
+    from flows.notify import Message, SubscriptionError, Subscriptions, send
 
     def act(accounts: Users) -> str:
         if accounts.get(name) is None:

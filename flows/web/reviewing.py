@@ -13,12 +13,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from flows.review import apply_review, build_site, parse_target
-from flows.review.corrections import (
+from flows.review import (
     MIN_SOURCES,
+    apply_review,
+    build_site,
     confirm_domain_word,
     domain_words,
     lexicon_offers,
+    parse_target,
     record_correction,
 )
 
