@@ -11,10 +11,11 @@ from . import EXTRACTOR_NAME, EXTRACTOR_VERSION
 from .arabic import repair_blocks
 from .errors import ExtractionError
 from .fields import document_fields
-from .formats import html_extract, pdf_extract, sniff_kind, text_blocks
+from .formats import OcrPage, html_extract, pdf_extract, sniff_kind, text_blocks
 from .lines import block_text
 from .models import Block, Document, ExtractorInfo, SourceKind, SourceRef, UserRepair
 from .normalize import decode_utf8
+from .ocr_repair import correct_ocr
 from .quality import measure
 from .script import detect_language, direction
 from .user_repairs import apply_user_repairs
@@ -28,6 +29,7 @@ class _Extracted:
     warnings: list[str] = field(default_factory=list)
     links: list[dict] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)  # PDF pages to read by OCR
+    ocr_read: list[int] = field(default_factory=list)  # PDF pages OCR gave blocks for
 
 
 def _blocks_for(
@@ -38,13 +40,16 @@ def _blocks_for(
     url: str | None,
     charset: str | None,
     selectors: Mapping[str, Sequence[str]] | None,
+    ocr: Sequence[OcrPage] = (),
 ) -> _Extracted:
     if kind == "text":
         text, warnings = decode_utf8(data)
         return _Extracted(text_blocks(text), warnings)
     if kind == "pdf":
-        result = pdf_extract(data, source_id, workers)
-        return _Extracted(result.blocks, result.warnings, result.links, result.ocr_pages)
+        result = pdf_extract(data, source_id, workers, ocr)
+        return _Extracted(
+            result.blocks, result.warnings, result.links, result.ocr_pages, result.ocr_read
+        )
     if kind == "html":
         page = html_extract(
             data,
@@ -92,22 +97,27 @@ def extract(
     selectors: Mapping[str, Sequence[str]] | None = None,
     user_repairs: Sequence[UserRepair] = (),
     domain_words: Sequence[str] = (),
+    ocr: Sequence[OcrPage] = (),
 ) -> Document:
     """Turn one snapshot into a Document.
 
     ``languages`` are the source's declared languages, used as a prior when telling
     Latin-script languages apart. ``user_repairs`` are reviewers' corrections, applied over
     the engine's repairs and marked as theirs; ``domain_words`` are Arabic words an admin
-    confirmed, known to the repair engine besides its lexicon. Raises ExtractionError
-    naming the source on bad input.
+    confirmed, known to the repair engine besides its lexicon. ``ocr`` holds OCR'd pages
+    of a PDF: its pages without usable text take their blocks from them, and Arabic words
+    OCR misread are corrected against the lexicon. Raises ExtractionError naming the source
+    on bad input.
     """
     if not data.strip():
         raise ExtractionError(source_id, "snapshot is empty")
-    got = _blocks_for(kind, data, source_id, workers, url, charset, selectors)
+    got = _blocks_for(kind, data, source_id, workers, url, charset, selectors, ocr)
     blocks = got.blocks
     if not blocks and not got.ocr_pages:
         raise ExtractionError(source_id, "snapshot has no text")
     repair_blocks(blocks, block_text, domain_words)
+    if got.ocr_read:
+        correct_ocr(blocks, domain_words)
     apply_user_repairs(blocks, user_repairs)
     langs = _label_languages(blocks, languages)
     heading = next((b.text for b in blocks if b.type == "heading" and not b.furniture), None)
@@ -128,7 +138,7 @@ def extract(
         procedures=fields.procedures,
         addresses=fields.addresses,
         figures=fields.figures,
-        quality=measure(blocks, got.warnings, got.ocr_pages),
+        quality=measure(blocks, got.warnings, got.ocr_pages, got.ocr_read),
         extractor=ExtractorInfo(
             name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION, domain_words=len(set(domain_words))
         ),

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.6.0"
+SCHEMA_VERSION = "1.7.0"
 CELL_SEPARATOR = " | "  # how a table row's cells are joined in its text
 
 SourceKind = Literal["html", "pdf", "text"]
@@ -122,6 +122,10 @@ class Block(_Model):
         "density, the page's main text, the registry's selectors).",
     )
     repairs: list[Repair] = Field(default_factory=list)
+    ocr: bool = Field(default=False, description="Read by OCR from a page image.")
+    ocr_confidence: float | None = Field(
+        default=None, ge=0, le=1, description="OCR: the mean confidence of the block's words."
+    )
 
 
 class Step(_Model):
@@ -197,11 +201,15 @@ class Quality(_Model):
     repaired_tokens: int = 0
     uncertain_tokens: int = 0
     user_repairs: int = Field(default=0, description="Repairs supplied by reviewers.")
-    needs_ocr: bool = False
+    needs_ocr: bool = Field(default=False, description="Pages wait for OCR (``ocr_pages``).")
     ocr_pages: list[int] = Field(
         default_factory=list,
         description="1-based PDF pages without usable text (no text layer, or glyphs without "
         "letters): to be read by OCR. Blank pages are not listed.",
+    )
+    ocr_read: list[int] = Field(
+        default_factory=list,
+        description="1-based PDF pages whose blocks were read by OCR (blocks with ``ocr``).",
     )
     warnings: list[str] = Field(default_factory=list)
 

@@ -14,7 +14,10 @@ def is_damaged(token: str) -> bool:
 
 
 def measure(
-    blocks: list[Block], warnings: list[str], ocr_pages: list[int] | None = None
+    blocks: list[Block],
+    warnings: list[str],
+    ocr_pages: list[int] | None = None,
+    ocr_read: list[int] | None = None,
 ) -> Quality:
     """Count tokens, damaged tokens (in ``raw_text``, before repair), repairs, and the
     repairs flagged uncertain. Damage left in ``text`` after repair becomes a warning."""
@@ -34,5 +37,6 @@ def measure(
         user_repairs=sum(r.supplied_by is not None for b in blocks for r in b.repairs),
         needs_ocr=bool(ocr_pages),
         ocr_pages=ocr_pages or [],
+        ocr_read=ocr_read or [],
         warnings=warnings,
     )

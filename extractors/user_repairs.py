@@ -24,7 +24,7 @@ def _index(corrections: Iterable[UserRepair]) -> dict[tuple[str, str], UserRepai
     return {(c.original, c.result): c for c in corrections if c.corrected.strip()}
 
 
-def _replace_next(text: str, old: str, new: str, start: int) -> tuple[str, int]:
+def replace_next_word(text: str, old: str, new: str, start: int) -> tuple[str, int]:
     """Replace the first whole-word ``old`` at or after ``start``; return the text and where
     to look next (``start`` again when ``old`` is not there)."""
     match = re.compile(rf"(?<!\w){re.escape(old)}(?!\w)").search(text, start)
@@ -51,7 +51,9 @@ def apply_user_repairs(blocks: Sequence[Block], corrections: Iterable[UserRepair
             if repair.result == fix.corrected and repair.supplied_by == fix.by:
                 continue
             if repair.result != fix.corrected:
-                block.text, where = _replace_next(block.text, repair.result, fix.corrected, where)
+                block.text, where = replace_next_word(
+                    block.text, repair.result, fix.corrected, where
+                )
             repair.engine_result = repair.engine_result or repair.result
             repair.result = fix.corrected
             repair.rule, repair.confidence, repair.uncertain = USER_RULE, 1.0, False

@@ -29,7 +29,7 @@ def repair_blocks(
         results = repaired[start:end]
         repairs = [r.to_model() for res in results for r in res.repairs]
         if repairs:
-            block.repairs = repairs
+            block.repairs = [*block.repairs, *repairs]  # after an OCR'd block's own
             block.text = block_text("\n".join(res.text for res in results))
             if block.cells is not None:
                 cells = [cell.strip() for cell in block.text.split(CELL_SEPARATOR.strip())]

@@ -12,11 +12,12 @@ from __future__ import annotations
 import io
 import os
 import re
+import statistics
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pdfplumber
 
@@ -26,6 +27,9 @@ from ..models import CELL_SEPARATOR, Block
 from ..normalize import normalize_text
 from ..script import CID, arabic_share, is_arabic_letter, is_unmapped
 from .errors import FormatError
+
+if TYPE_CHECKING:
+    from .ocr import OcrPage
 
 _CID_MIRRORED = re.compile(r"\)cid:(\d+)\(")
 _URL_TAIL = re.compile(r"(?:https?://|www\.)\S*[/.\-_?=&]$")
@@ -68,6 +72,7 @@ class PdfResult:
     links: list[dict[str, Any]]
     warnings: list[str]
     ocr_pages: list[int] = field(default_factory=list)  # pages to read by OCR
+    ocr_read: list[int] = field(default_factory=list)  # pages whose blocks OCR gave
 
 
 def logical_text(
@@ -518,9 +523,15 @@ def page_count(data: bytes, source_id: str) -> int:
 LARGE_PDF_PAGES = 64  # from this many pages, ``workers=None`` spreads pages over the cores
 
 
-def pdf_extract(data: bytes, source_id: str, workers: int | None = 1) -> PdfResult:
+def pdf_extract(
+    data: bytes,
+    source_id: str,
+    workers: int | None = 1,
+    ocr: Sequence[OcrPage] = (),
+) -> PdfResult:
     """Extract a whole PDF. With ``workers`` > 1 and enough pages, page ranges run in
     separate processes; ``None`` means one per core (at most 4) for a large PDF, else one.
+    ``ocr`` holds OCR'd pages: a page without usable text takes its blocks from them.
 
     Workers start from a fresh server process (``forkserver``), never by forking the
     caller, which may be running threads (a Prefect task runner)."""
@@ -535,6 +546,7 @@ def pdf_extract(data: bytes, source_id: str, workers: int | None = 1) -> PdfResu
     )
     if results is None:
         results = list(iter_pages(data, source_id))
+    read = _read_by_ocr(results, ocr)
     label_running_text(results)
     blocks = [b for r in results for b in r.blocks]
     for index, block in enumerate(blocks, start=1):
@@ -544,7 +556,29 @@ def pdf_extract(data: bytes, source_id: str, workers: int | None = 1) -> PdfResu
         links=[link for r in results for link in r.links],
         warnings=[w for r in results for w in r.warnings],
         ocr_pages=[r.number for r in results if r.needs_ocr],
+        ocr_read=read,
     )
+
+
+def _read_by_ocr(results: list[PageResult], ocr: Sequence[OcrPage]) -> list[int]:
+    """Give the pages that need OCR the blocks of their OCR'd page; return their numbers."""
+    from .ocr import ocr_blocks
+
+    given = {page.number: page for page in ocr}
+    read = []
+    for result in results:
+        page = given.get(result.number)
+        if not result.needs_ocr or page is None:
+            continue
+        result.blocks = ocr_blocks(page)
+        result.needs_ocr = False
+        read.append(result.number)
+        share = statistics.fmean(w.conf for w in page.words) if page.words else 0.0
+        result.warnings.append(
+            f"page {result.number}: read by OCR ({page.engine}, {page.dpi} dpi, "
+            f"{len(page.words)} words, mean confidence {share:.0f}%)"
+        )
+    return read
 
 
 MARGIN = 0.12  # share of the page height at its top and its bottom where running text sits

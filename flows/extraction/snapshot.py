@@ -15,14 +15,29 @@ from flows.acquire import Source
 Extractor = Callable[[bytes, str, Source, datetime, dict[str, Any]], Document]
 
 
-def extract_file(data: bytes, *, kind: str | None = None, **fields: Any) -> Document:
+def extract_file(
+    data: bytes, *, kind: str | None = None, ocr: bool = True, **fields: Any
+) -> Document:
     """``extract`` with the kind sniffed from the bytes when not given; ``fields`` are the
     rest of its keyword arguments. The extraction stack (spaCy, pdfplumber, trafilatura:
     ~2 s) is imported here, where documents are extracted (the worker processes), never
-    by the caller."""
+    by the caller. With ``ocr``, a PDF's pages without usable text are read by Tesseract
+    and the PDF extracted again with them; without Tesseract, the Document says why."""
     from extractors.extract import extract, sniff_kind
 
-    return extract(data, kind=kind or sniff_kind(data), **fields)  # type: ignore[arg-type]
+    kind = kind or sniff_kind(data)
+    doc = extract(data, kind=kind, **fields)  # type: ignore[arg-type]
+    if not ocr or kind != "pdf" or not doc.quality.ocr_pages:
+        return doc
+    from .ocr import ocr_pdf_pages, tessdata
+
+    folder, reason = tessdata()
+    if folder is None:
+        pages = len(doc.quality.ocr_pages)
+        doc.quality.warnings.append(f"{pages} page(s) need OCR and were not read: {reason}")
+        return doc
+    read = list(ocr_pdf_pages(data, doc.quality.ocr_pages))
+    return extract(data, kind=kind, ocr=read, **fields)  # type: ignore[arg-type]
 
 
 def extract_snapshot(
