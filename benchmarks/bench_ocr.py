@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.scans import DEGRADATIONS, degrade, render, text_pdf  # noqa: E402
 from extractors.extract import extract  # noqa: E402
-from extractors.formats.ocr import OcrPage, parse_tsv  # noqa: E402
+from extractors.formats import OcrPage, parse_tsv  # noqa: E402
 from flows.extraction.ocr import LANGUAGES, Reader, tessdata  # noqa: E402
 
 WORDS = 320

@@ -17,8 +17,7 @@ import re
 from collections.abc import Iterator, Sequence
 from itertools import combinations
 
-from .arabic import default_lexicon
-from .arabic.lexicon import Lexicon
+from .arabic import Lexicon, default_lexicon
 from .models import Block, Candidate, Repair
 from .user_repairs import replace_next_word
 

@@ -3,12 +3,13 @@ repaired text out, with every repair recorded and how sure it was."""
 
 from .blocks import repair_blocks
 from .detect import FFFD, is_damaged_token
-from .lexicon import default_lexicon
+from .lexicon import Lexicon, default_lexicon
 from .repair import LineRepair, Repairer, document_context, repair_lines, repair_text
 from .rules import display
 
 __all__ = [
     "FFFD",
+    "Lexicon",
     "LineRepair",
     "Repairer",
     "default_lexicon",

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from extractors.formats.ocr import OcrPage, OcrWord, parse_tsv
+from extractors.formats import OcrPage, OcrWord, parse_tsv
 
 DPI = 300
 LANGUAGES = "ara+fra"
