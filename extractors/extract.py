@@ -12,6 +12,7 @@ from .arabic import repair_blocks
 from .errors import ExtractionError
 from .fields import document_fields
 from .formats import OcrPage, html_extract, pdf_extract, sniff_kind, text_blocks
+from .legacy import flag_coded_blocks
 from .lines import block_text
 from .models import Block, Document, ExtractorInfo, SourceKind, SourceRef, UserRepair
 from .normalize import decode_utf8
@@ -120,6 +121,14 @@ def extract(
         correct_ocr(blocks, domain_words)
     apply_user_repairs(blocks, user_repairs)
     langs = _label_languages(blocks, languages)
+    coded = flag_coded_blocks(blocks, tuple(languages))
+    if coded:
+        shown = ", ".join(coded[:10]) + (" …" if len(coded) > 10 else "")
+        got.warnings.append(
+            f"{len(coded)} block(s) read as Arabic set in a legacy font (Latin-1 codes), "
+            f"not decoded: {shown}"
+        )
+        langs = [lang for lang in langs if any(b.lang == lang for b in blocks)] or langs
     heading = next((b.text for b in blocks if b.type == "heading" and not b.furniture), None)
     fields = document_fields(blocks, got.links)
     return Document(

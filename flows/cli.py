@@ -271,6 +271,14 @@ def repair(
     report: Annotated[
         bool, typer.Option("--report", help="Write a JSON report instead of text.")
     ] = False,
+    legacy_font: Annotated[
+        bool,
+        typer.Option(
+            "--legacy-font",
+            help="The lines are Arabic set in a legacy font (Latin-1 codes, visual order): "
+            "solve the code table and print them decoded (experimental).",
+        ),
+    ] = False,
 ) -> None:
     """Repair mis-encoded Arabic: one output line per input line (or a JSON report)."""
     from extractors.arabic import repair_lines, repair_text
@@ -283,6 +291,20 @@ def repair(
     text, warnings = decode_utf8(data)
     for warning in warnings:
         err.print(f"[yellow]warning:[/] {file}: {warning}", highlight=False)
+    if legacy_font:
+        from extractors.legacy import solve
+
+        lines = [line for line in text.split("\n") if line.strip()]
+        if not lines:
+            raise _fail(f"{file}: no text to decode")
+        decoding = solve(lines)
+        sys.stdout.buffer.write(("\n".join(decoding.lines) + "\n").encode("utf-8"))
+        err.print(
+            f"{file}: {len(decoding.mapping)} codes solved; the lexicon knows "
+            f"{decoding.known:.0%} of the decoded words (space stand-in {decoding.space!r})",
+            highlight=False,
+        )
+        return
     if not report:
         sys.stdout.buffer.write(repair_text(text).encode("utf-8"))
         sys.stdout.flush()

@@ -2,6 +2,7 @@
 repaired text out, with every repair recorded and how sure it was."""
 
 from .blocks import repair_blocks
+from .context import context_model
 from .detect import FFFD, is_damaged_token
 from .lexicon import Lexicon, default_lexicon
 from .repair import LineRepair, Repairer, document_context, repair_lines, repair_text
@@ -12,6 +13,7 @@ __all__ = [
     "Lexicon",
     "LineRepair",
     "Repairer",
+    "context_model",
     "default_lexicon",
     "display",
     "document_context",

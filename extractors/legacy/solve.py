@@ -1,0 +1,387 @@
+"""Solving a legacy font's codes: which Arabic letter each Latin-1 code stands for.
+
+The coded lines are put back in logical order (reversed, digit runs kept left to right)
+and cut into words at the space stand-in: the commonest character, as the space is in
+Arabic. Each code then gets a letter (or a lam-alef ligature; several codes may share
+one, since a letter has up to four joining forms): first by frequency rank against the
+letter model, then by simulated annealing and a final hill climb, on the words'
+letter-model probability plus a bonus for every word the lexicon knows. The best of a few
+runs wins; its confidence is the share of decoded words the lexicon knows.
+
+What keeps the search honest is the joining forms. A code is one glyph: a letter in one
+form, isolated, initial, medial or final. Where a word starts, its glyph is not joined to
+a previous one; where it ends, its glyph joins no next one; and between two glyphs of a
+word, the first joins the second exactly when the second is joined from the first. These
+equalities give most codes their form. Within one form, two codes are two letters (a
+table is one-to-one per form), and a glyph that joins the next one is a letter that can
+(not alef, dal, thal, reh, zain, waw, teh marbuta, alef maqsura, hamza or a lam-alef).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from ..arabic import Lexicon, context_model, default_lexicon
+from .model import LetterModel, letter_model
+
+LIGATURES = ("لا", "لأ", "لإ", "لآ")
+RIGHT_JOINING = set("اأإآدذرزوؤةىء") | set(LIGATURES)  # never joined to the next letter
+KNOWN_BONUS = 3.0  # log10 units added for a word the lexicon knows
+STEPS_PER_CODE = 400  # annealing proposals per code
+_DIGITS = re.compile(r"[0-9]+")
+
+
+@dataclass
+class Decoding:
+    """A solved code table and what it reads."""
+
+    space: str
+    mapping: dict[str, str]
+    lines: list[str] = field(default_factory=list)  # decoded, logical order
+    words: list[tuple[str, str]] = field(default_factory=list)  # (coded, decoded)
+    known: float = 0.0  # share of decoded words the lexicon knows
+
+    def read(self, line: str) -> str:
+        """One coded line, decoded with this table."""
+        return " ".join(
+            "".join(self.mapping.get(c, c) for c in word)
+            for word in logical_words(line, self.space)
+        )
+
+
+def space_of(lines: list[str]) -> str:
+    """The space stand-in: a real space when the text has enough of them, else its
+    commonest character."""
+    counts = Counter(ch for line in lines for ch in line if not ch.isdigit())
+    total = sum(counts.values()) or 1
+    if counts.get(" ", 0) / total >= 0.08:
+        return " "
+    return counts.most_common(1)[0][0] if counts else " "
+
+
+def logical_words(line: str, space: str) -> list[str]:
+    """A visual-order coded line's words, in logical order (digit runs kept as written)."""
+    reversed_line = _DIGITS.sub(lambda m: m.group(0)[::-1], line[::-1])
+    return [w for w in reversed_line.split(space) if w]
+
+
+def forms(words: Counter[str]) -> dict[str, tuple[bool | None, bool | None]]:
+    """Each code's (joined from the previous glyph, joins the next glyph), as far as the
+    words tell: union-find over the equalities, each class set by word edges (a vote
+    when a noisy text says both)."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(x: tuple[str, str]) -> tuple[str, str]:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    votes: Counter[tuple[tuple[str, str], bool]] = Counter()
+    for word, n in words.items():
+        glyphs = [c for c in word if not c.isdigit()]
+        if not glyphs:
+            continue
+        votes[(("prev", glyphs[0]), False)] += n
+        votes[(("next", glyphs[-1]), False)] += n
+        for a, b in pairwise(glyphs):
+            ra, rb = find(("next", a)), find(("prev", b))
+            if ra != rb:
+                parent[ra] = rb
+    # a glyph in the middle of a long word joins something: its class may still be open;
+    # classes with no edge vote are left open (None)
+    value: dict[tuple[str, str], bool] = {}
+    tally: dict[tuple[str, str], Counter[bool]] = {}
+    for (node, flag), n in votes.items():
+        tally.setdefault(find(node), Counter())[flag] += n
+    for root, counts in tally.items():
+        value[root] = counts[True] > counts[False]
+    codes = {c for w in words for c in w if not c.isdigit()}
+    out = {}
+    for code in codes:
+        prev = value.get(find(("prev", code)))
+        nxt = value.get(find(("next", code)))
+        if prev is None and ("prev", code) in parent:
+            prev = True  # joined to a glyph that is never at an edge: joined
+        if nxt is None and ("next", code) in parent:
+            nxt = True
+        out[code] = (prev, nxt)
+    return out
+
+
+class _Solver:
+    def __init__(self, words: Counter[str], model: LetterModel, lexicon: Lexicon) -> None:
+        self.words = words
+        self.model = model
+        self.lexicon = lexicon
+        self.outputs = [*model.letters, *LIGATURES]
+        codes: Counter[str] = Counter()
+        for word, n in words.items():
+            for ch in word:
+                if not ch.isdigit():
+                    codes[ch] += n
+        self.codes = [c for c, _ in codes.most_common()]
+        self.code_counts = codes
+        self.form = forms(words)
+        self.allowed = {
+            c: [o for o in self.outputs if not (self.form[c][1] and o in RIGHT_JOINING)]
+            for c in self.codes
+        }
+        self.affected = {c: [(w, n) for w, n in words.items() if c in w] for c in self.codes}
+        self._scores: dict[str, float] = {}
+        self.allowed_set = {c: set(v) for c, v in self.allowed.items()}
+        self.word_list = [w for w in words if not _DIGITS.search(w) and len(w) > 1]
+        self.word_weights = [words[w] * len(w) for w in self.word_list]
+
+    def _score(self, decoded: str) -> float:
+        found = self._scores.get(decoded)
+        if found is None:
+            found = self.model.logp(decoded)
+            if self.lexicon.known(decoded):
+                found += KNOWN_BONUS
+            self._scores[decoded] = found
+        return found
+
+    def _sum(self, mapping: dict[str, str], words: list[tuple[str, int]]) -> float:
+        return sum(n * self._score("".join(mapping.get(c, "") for c in w)) for w, n in words)
+
+    def total(self, mapping: dict[str, str]) -> float:
+        return self._sum(mapping, list(self.words.items()))
+
+    def by_frequency(self) -> dict[str, str]:
+        """Per form, codes commonest first to the commonest letters they may be."""
+        mapping: dict[str, str] = {}
+        taken: dict[tuple, set[str]] = {}
+        ranked = sorted(self.outputs, key=lambda o: -self.model.frequency.get(o, 0.001))
+        for code in self.codes:
+            used = taken.setdefault(self.form[code], set())
+            allowed = set(self.allowed[code])
+            out = next((o for o in ranked if o in allowed and o not in used), ranked[0])
+            mapping[code] = out
+            used.add(out)
+        return mapping
+
+    def anneal(self, mapping: dict[str, str], rng: random.Random, steps: int) -> dict[str, str]:
+        """Simulated annealing: random letter changes (swaps within a form), a worse one
+        taken with a probability that falls as the temperature does."""
+        holder = {(self.form[c], o): c for c, o in mapping.items()}
+        weights = [max(1, len(self.affected[c])) for c in self.codes]
+        live = [c for c in self.codes if self.affected[c]]
+        if not live:
+            return mapping
+        start, end = 6.0, 0.05
+        for step in range(steps):
+            temperature = start * (end / start) ** (step / steps)
+            if step % 4 == 0:
+                self.word_move(mapping, rng, temperature)
+                holder = {(self.form[c], o): c for c, o in mapping.items()}
+                continue
+            code = rng.choices(self.codes, weights)[0]
+            if not self.affected[code]:
+                continue
+            current, form = mapping[code], self.form[code]
+            out = rng.choice(self.allowed[code])
+            if out == current:
+                continue
+            other = holder.get((form, out))
+            if other is not None and current not in self.allowed[other]:
+                continue
+            words = self.affected[code]
+            if other is not None:
+                words = list(dict(words + self.affected[other]).items())
+            before = self._sum(mapping, words)
+            mapping[code] = out
+            if other is not None:
+                mapping[other] = current
+            gain = self._sum(mapping, words) - before
+            if gain >= 0 or rng.random() < 10 ** (gain / temperature):
+                holder[(form, out)] = code
+                if other is not None:
+                    holder[(form, current)] = other
+                else:
+                    holder.pop((form, current), None)
+            else:
+                mapping[code] = current
+                if other is not None:
+                    mapping[other] = out
+        return mapping
+
+    def word_move(self, mapping: dict[str, str], rng: random.Random, temperature: float) -> None:
+        """Read one coded word as a word of the same shape (length, joins) from the
+        letter model's words, every code of it at once; keep it by the Metropolis rule."""
+        word = rng.choices(self.word_list, self.word_weights)[0]
+        shape = (len(word), tuple(bool(self.form[c][1]) for c in word))
+        candidates = self.model.shapes.get(shape)
+        if not candidates:
+            return
+        units, _ = candidates[min(int(rng.paretovariate(1.2)) - 1, len(candidates) - 1)]
+        wanted: dict[str, str] = {}
+        for code, unit in zip(word, units, strict=True):
+            if wanted.setdefault(code, unit) != unit or unit not in self.allowed_set[code]:
+                return
+        if len({(self.form[c], u) for c, u in wanted.items()}) != len(wanted):
+            return
+        old = dict(mapping)
+        touched: dict[str, int] = {}
+        for code, unit in wanted.items():
+            form, current = self.form[code], mapping[code]
+            holder = next(
+                (
+                    c
+                    for c in self.codes
+                    if c != code and self.form[c] == form and mapping[c] == unit
+                ),
+                None,
+            )
+            if holder is not None:
+                if current not in self.allowed_set[holder]:
+                    mapping.update(old)
+                    return
+                mapping[holder] = current
+                touched.update(dict(self.affected[holder]))
+            mapping[code] = unit
+            touched.update(dict(self.affected[code]))
+        words = list(touched.items())
+        gain = self._sum(mapping, words) - self._sum(old, words)
+        if not (gain >= 0 or rng.random() < 10 ** (gain / temperature)):
+            mapping.clear()
+            mapping.update(old)
+
+    def polish(self, mapping: dict[str, str], sequence: list[list[str]]) -> dict[str, str]:
+        """A last hill climb that also weighs each pair of neighbouring words by the
+        context model (``مرسوم ملكي`` over ``مرحوم ملكي``)."""
+        context = context_model()
+        if context is None:
+            return mapping
+        places: dict[str, set[tuple[int, int]]] = {}
+        for li, line in enumerate(sequence):
+            for wi, word in enumerate(line):
+                for code in set(word):
+                    places.setdefault(code, set()).add((li, wi))
+
+        def local(spots: set[tuple[int, int]]) -> float:
+            total = 0.0
+            decoded: dict[tuple[int, int], str] = {}
+
+            def read(li: int, wi: int) -> str:
+                if (li, wi) not in decoded:
+                    decoded[(li, wi)] = "".join(mapping.get(c, c) for c in sequence[li][wi])
+                return decoded[(li, wi)]
+
+            pairs = set()
+            for li, wi in spots:
+                total += self._score(read(li, wi))
+                if wi > 0:
+                    pairs.add((li, wi - 1))
+                if wi + 1 < len(sequence[li]):
+                    pairs.add((li, wi))
+            for li, wi in pairs:
+                total += context.gain(read(li, wi), read(li, wi + 1))
+            return total
+
+        holder = {(self.form[c], o): c for c, o in mapping.items()}
+        for code in self.codes:
+            current, form = mapping[code], self.form[code]
+            best_gain, best_out, best_other = 1e-9, None, None
+            for out in self.allowed[code]:
+                other = holder.get((form, out))
+                if out == current or (other is not None and current not in self.allowed[other]):
+                    continue
+                spots = places.get(code, set()) | (places.get(other, set()) if other else set())
+                before = local(spots)
+                mapping[code] = out
+                if other is not None:
+                    mapping[other] = current
+                gain = local(spots) - before
+                mapping[code] = current
+                if other is not None:
+                    mapping[other] = out
+                if gain > best_gain:
+                    best_gain, best_out, best_other = gain, out, other
+            if best_out is not None:
+                mapping[code] = best_out
+                holder[(form, best_out)] = code
+                if best_other is not None:
+                    mapping[best_other] = current
+                    holder[(form, current)] = best_other
+                else:
+                    holder.pop((form, current), None)
+        return mapping
+
+    def climb(self, mapping: dict[str, str]) -> dict[str, str]:
+        """Give one code another letter at a time, swapping with the code of the same form
+        that had it, while the score rises."""
+        holder = {(self.form[c], o): c for c, o in mapping.items()}
+        improved = True
+        while improved:
+            improved = False
+            for code in self.codes:
+                if not self.affected[code]:
+                    continue
+                current, form = mapping[code], self.form[code]
+                best_gain, best_out, best_other = 1e-9, None, None
+                for out in self.allowed[code]:
+                    if out == current:
+                        continue
+                    other = holder.get((form, out))
+                    if other is not None and current not in self.allowed[other]:
+                        continue
+                    words = self.affected[code]
+                    if other is not None:
+                        words = list(dict(words + self.affected[other]).items())
+                    before = self._sum(mapping, words)
+                    mapping[code] = out
+                    if other is not None:
+                        mapping[other] = current
+                    gain = self._sum(mapping, words) - before
+                    mapping[code] = current
+                    if other is not None:
+                        mapping[other] = out
+                    if gain > best_gain:
+                        best_gain, best_out, best_other = gain, out, other
+                if best_out is not None:
+                    mapping[code] = best_out
+                    holder[(form, best_out)] = code
+                    if best_other is not None:
+                        mapping[best_other] = current
+                        holder[(form, current)] = best_other
+                    else:
+                        holder.pop((form, current), None)
+                    improved = True
+        return mapping
+
+
+def solve(
+    lines: list[str],
+    lexicon: Lexicon | None = None,
+    runs: int = 2,
+    seed: int = 0,
+) -> Decoding:
+    """Solve the code table of coded ``lines`` (visual order, one font)."""
+    lexicon = lexicon or default_lexicon()
+    space = space_of(lines)
+    words = Counter(w for line in lines for w in logical_words(line, space))
+    solver = _Solver(words, letter_model(), lexicon)
+    rng = random.Random(seed)
+    steps = STEPS_PER_CODE * len(solver.codes)
+    best, best_score = None, float("-inf")
+    for _ in range(max(1, runs)):
+        found = solver.climb(solver.anneal(solver.by_frequency(), rng, steps))
+        score = solver.total(found)
+        if score > best_score:
+            best, best_score = found, score
+    assert best is not None
+    sequence = [logical_words(line, space) for line in lines]
+    best = solver.polish(best, sequence)
+    decoding = Decoding(space, best)
+    decoding.lines = [decoding.read(line) for line in lines]
+    decoded = [("".join(best.get(c, c) for c in w), n) for w, n in words.items()]
+    decoding.words = [(w, "".join(best.get(c, c) for c in w)) for w in words]
+    total = sum(n for _, n in decoded) or 1
+    decoding.known = sum(n for w, n in decoded if lexicon.known(w) or w.isdigit()) / total
+    return decoding
