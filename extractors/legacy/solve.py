@@ -32,6 +32,8 @@ LIGATURES = ("لا", "لأ", "لإ", "لآ")
 RIGHT_JOINING = set("اأإآدذرزوؤةىء") | set(LIGATURES)  # never joined to the next letter
 KNOWN_BONUS = 3.0  # log10 units added for a word the lexicon knows
 STEPS_PER_CODE = 400  # annealing proposals per code
+NEAR_SHARE = 0.5  # word moves to the nearest common word of the same shape
+NEAR_POOL = 400  # how many of the shape's commonest words are looked at
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -219,7 +221,21 @@ class _Solver:
         candidates = self.model.shapes.get(shape)
         if not candidates:
             return
-        units, _ = candidates[min(int(rng.paretovariate(1.2)) - 1, len(candidates) - 1)]
+        if rng.random() < NEAR_SHARE:
+            # a near word: the commonest of the shape that differs least from the reading
+            now = [mapping[c] for c in word]
+            best, fewest = None, len(word)
+            for units, _ in candidates[:NEAR_POOL]:
+                differ = sum(a != b for a, b in zip(units, now, strict=True))
+                if 0 < differ < fewest:
+                    best, fewest = units, differ
+                    if differ == 1:
+                        break
+            if best is None:
+                return
+            units = best
+        else:
+            units, _ = candidates[min(int(rng.paretovariate(1.2)) - 1, len(candidates) - 1)]
         wanted: dict[str, str] = {}
         for code, unit in zip(word, units, strict=True):
             if wanted.setdefault(code, unit) != unit or unit not in self.allowed_set[code]:
