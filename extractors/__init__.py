@@ -5,5 +5,5 @@ the package's own data). Flows in ``flows/`` do the orchestration and the I/O.
 """
 
 EXTRACTOR_NAME = "dalil"
-EXTRACTOR_VERSION = "0.7.0"
+EXTRACTOR_VERSION = "0.8.0"
 """Bump whenever extraction output can change for the same input bytes."""

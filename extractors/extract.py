@@ -6,13 +6,14 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from . import EXTRACTOR_NAME, EXTRACTOR_VERSION
 from .arabic import repair_blocks
 from .errors import ExtractionError
 from .fields import document_fields
 from .formats import OcrPage, html_extract, pdf_extract, sniff_kind, text_blocks
-from .legacy import flag_coded_blocks
+from .legacy import apply_tables, flag_coded_blocks
 from .lines import block_text
 from .models import Block, Document, ExtractorInfo, SourceKind, SourceRef, UserRepair
 from .normalize import decode_utf8
@@ -99,6 +100,7 @@ def extract(
     user_repairs: Sequence[UserRepair] = (),
     domain_words: Sequence[str] = (),
     ocr: Sequence[OcrPage] = (),
+    legacy_tables: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Document:
     """Turn one snapshot into a Document.
 
@@ -108,7 +110,8 @@ def extract(
     confirmed, known to the repair engine besides its lexicon. ``ocr`` holds OCR'd pages
     of a PDF: its pages without usable text take their blocks from them, and Arabic words
     OCR misread are corrected against the lexicon. Raises ExtractionError naming the source
-    on bad input.
+    on bad input. ``legacy_tables`` maps a font name (``*``: no font) to an admin-confirmed
+    legacy-font code table (``space``, ``mapping``, ``known``).
     """
     if not data.strip():
         raise ExtractionError(source_id, "snapshot is empty")
@@ -122,6 +125,11 @@ def extract(
     apply_user_repairs(blocks, user_repairs)
     langs = _label_languages(blocks, languages)
     coded = flag_coded_blocks(blocks, tuple(languages))
+    decoded = apply_tables(blocks, legacy_tables or {}, block_text) if coded else []
+    if decoded:
+        got.warnings.append(f"{len(decoded)} legacy-font block(s) decoded with a confirmed table")
+        coded = [c for c in coded if c not in decoded]
+        langs = list(dict.fromkeys([*langs, "ar"]))
     if coded:
         shown = ", ".join(coded[:10]) + (" …" if len(coded) > 10 else "")
         got.warnings.append(
@@ -149,7 +157,10 @@ def extract(
         figures=fields.figures,
         quality=measure(blocks, got.warnings, got.ocr_pages, got.ocr_read),
         extractor=ExtractorInfo(
-            name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION, domain_words=len(set(domain_words))
+            name=EXTRACTOR_NAME,
+            version=EXTRACTOR_VERSION,
+            domain_words=len(set(domain_words)),
+            legacy_fonts=len(legacy_tables or {}),
         ),
     )
 

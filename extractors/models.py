@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.7.0"
+SCHEMA_VERSION = "1.8.0"
 CELL_SEPARATOR = " | "  # how a table row's cells are joined in its text
 
 SourceKind = Literal["html", "pdf", "text"]
@@ -123,6 +123,9 @@ class Block(_Model):
     )
     repairs: list[Repair] = Field(default_factory=list)
     ocr: bool = Field(default=False, description="Read by OCR from a page image.")
+    font: str | None = Field(
+        default=None, description="PDF: the font most of the block's glyphs use."
+    )
     ocr_confidence: float | None = Field(
         default=None, ge=0, le=1, description="OCR: the mean confidence of the block's words."
     )
@@ -217,6 +220,9 @@ class Quality(_Model):
 class ExtractorInfo(_Model):
     name: str
     version: str
+    legacy_fonts: int = Field(
+        default=0, description="How many admin-confirmed legacy-font code tables it had."
+    )
     domain_words: int = Field(
         default=0, description="How many admin-confirmed domain words the repair engine knew."
     )

@@ -22,7 +22,13 @@ from flows.discovery import discovery_events, run_discovery
 from flows.extraction import Extractor, extract_snapshot
 from flows.parity import check_parity, gaps_of, load_gaps
 from flows.reports import atom_feed, changeset_markdown, outcome_label
-from flows.review import domain_words, reviewer_inputs, user_repairs
+from flows.review import (
+    domain_words,
+    propose_tables,
+    reviewer_inputs,
+    trusted_tables,
+    user_repairs,
+)
 from flows.store import Store, StoreError
 
 STALE_AFTER_FAILURES = 3
@@ -70,6 +76,8 @@ def _record(
         data, {"source_id": source.id, "captured_at": captured_at.isoformat(), **meta}
     )
     doc = extractor(data, digest, source, captured_at, {**meta, **inputs})
+    if any("legacy font" in w for w in doc.quality.warnings):
+        propose_tables(store, doc)  # for an admin to confirm (review app, /fonts)
     if latest is not None and upgrade_due(latest, inputs):
         latest = upgrade_version(store, source, latest, extractor, inputs)  # like with like
         result.upgraded = True
@@ -92,6 +100,7 @@ def reviewer_extras(store: Store, source_id: str) -> dict[str, Any]:
     return {
         "user_repairs": [r.model_dump() for r in user_repairs(store, source_id)],
         "domain_words": domain_words(store),
+        "legacy_tables": trusted_tables(store),
     }
 
 
@@ -104,6 +113,7 @@ def upgrade_due(doc: Document, inputs: dict[str, Any]) -> bool:
     return (
         doc.extractor.version != EXTRACTOR_VERSION
         or doc.extractor.domain_words != len(inputs.get("domain_words", ()))
+        or doc.extractor.legacy_fonts != len(inputs.get("legacy_tables", {}))
         or pending(doc.blocks, fixes)
     )
 

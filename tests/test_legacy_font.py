@@ -90,3 +90,70 @@ def test_the_solver_reads_most_of_a_generated_legacy_font_text(tmp_path) -> None
     assert result.exit_code == 0 and "codes solved" in result.stderr
     printed = result.stdout.split("\n")[0].split()
     assert printed and all(any("\u0600" <= ch <= "\u06ff" for ch in w) for w in printed[:5])
+
+
+def test_a_table_is_proposed_then_trusted_by_an_admin_then_decodes_the_font(
+    tmp_path,
+) -> None:
+    from starlette.testclient import TestClient
+
+    from flows.acquire import load_registry
+    from flows.pipeline import run_refresh
+    from flows.review import tables, trusted_tables
+    from flows.store import Store
+    from flows.web import Users, make_app
+    from tests.conftest import write_registry
+
+    lines = _legal(160)
+    coded, _ = encode(lines, seed=31)
+    snaps = tmp_path / "snapshots"
+    snaps.mkdir()
+    text = "دليل التوجيه المدرسي\n\n" + "\n\n".join(coded) + "\n"
+    (snaps / "2025-01-01.txt").write_text(text, encoding="utf-8")
+    registry = write_registry(
+        tmp_path / "sources.yaml",
+        """\
+  - id: guide
+    title: Guide
+    publisher: Test
+    kind: text
+    languages: [ar]
+    snapshots:
+      - {date: 2025-01-01, path: snapshots/2025-01-01.txt}
+""",
+    )
+    reg = load_registry(registry)
+    store = Store(tmp_path / "store")
+    run_refresh(store, reg, reg.sources)
+    doc = store.head("guide")
+    assert any("legacy font" in w for w in doc.quality.warnings)
+    flagged = [b for b in doc.blocks if looks_coded(b.raw_text) and not b.furniture]
+    assert len(flagged) >= len(coded) - 5 and all(b.lang is None for b in flagged)
+    (proposed,) = tables(store)
+    assert proposed["status"] == "proposed" and proposed["font"] == "*"
+    assert trusted_tables(store) == {}  # nothing decoded until an admin says so
+    users = Users(tmp_path / "store" / "users.sqlite")
+    users.add("adam", "admin", "correct horse battery")
+    users.add("rita", "reviewer", "correct horse battery")
+    app = make_app(store, users, tmp_path / "site")
+    for name, code in (("rita", 403), ("adam", 200)):
+        http = TestClient(app, base_url="http://testserver", follow_redirects=False)
+        form = http.get("/login")
+        token = form.text.split('name="csrf" value="')[1].split('"')[0]
+        http.post("/login", data={"user": name, "password": "correct horse battery", "csrf": token})
+        page = http.get("/fonts")
+        assert page.status_code == code, name
+    assert proposed["sample"][0] in page.text
+    csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+    answer = http.post(
+        "/fonts", data={"key": proposed["key"], "decision": "confirmed", "csrf": csrf}
+    )
+    assert answer.status_code == 303 and list(trusted_tables(store)) == ["*"]
+    outcomes = run_refresh(store, reg, reg.sources)
+    assert outcomes[0].upgraded  # re-extracted with the table, no new version
+    doc = store.head("guide")
+    decoded = [b for b in doc.blocks if any(r.rule == "legacy-font:*" for r in b.repairs)]
+    assert len(decoded) == len(flagged) and all(b.lang == "ar" for b in decoded)
+    gold = Counter(w for line in lines for w in line.split())
+    got = Counter(w for b in decoded for w in b.text.split())
+    assert sum((gold & got).values()) >= 0.5 * sum(gold.values())

@@ -177,8 +177,7 @@ def test_the_prefect_refresh_notifies_after_its_run(
     snaps = tmp_path / "snapshots" / "page"
     snaps.mkdir(parents=True)
     page = (
-        "<html><body><h1>AMO</h1><ol><li>Déposer le dossier.</li><li>{}</li></ol>{}"
-        "</body></html>"
+        "<html><body><h1>AMO</h1><ol><li>Déposer le dossier.</li><li>{}</li></ol>{}</body></html>"
     )
     (snaps / "2025-01-01.html").write_text(page.format("Payer 100 DH.", ""), encoding="utf-8")
     (snaps / "2025-02-01.html").write_text(

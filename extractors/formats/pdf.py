@@ -52,6 +52,7 @@ class Line:
     size: float
     bold: bool
     rtl: bool
+    font: str | None = None  # the font most of its glyphs use, without a subset prefix
 
 
 @dataclass
@@ -179,6 +180,12 @@ def _alignment(row: list[dict[str, Any]], left: float, right: float) -> bool | N
     return None
 
 
+def _font_name(name: object) -> str | None:
+    """A PDF font's name without its subset tag (``ABCDEF+Name`` -> ``Name``)."""
+    text = str(name or "")
+    return (text.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", text) else text) or None
+
+
 def _lines(
     chars: list[dict[str, Any]],
     left: float = 0.0,
@@ -204,6 +211,7 @@ def _lines(
             continue
         sizes = Counter(round(float(c.get("size") or 0), 1) for c in row if c["text"].strip())
         bold = sum("bold" in str(c.get("fontname", "")).lower() for c in row) * 2 > len(row)
+        fonts = Counter(_font_name(c.get("fontname")) for c in row if c["text"].strip())
         lines.append(
             Line(
                 text=text,
@@ -214,6 +222,7 @@ def _lines(
                 size=sizes.most_common(1)[0][0] if sizes else 0.0,
                 bold=bold,
                 rtl=rtl,
+                font=fonts.most_common(1)[0][0] if fonts else None,
             )
         )
     return lines
@@ -256,6 +265,7 @@ def _blocks(lines: list[Line], page: int, body: float, left: float, right: float
             round(max(ln.x1 for ln in current), 2),
             round(max(ln.bottom for ln in current), 2),
         ]
+        fonts = Counter(ln.font for ln in current if ln.font)
         blocks.append(
             Block(
                 id="",
@@ -265,6 +275,7 @@ def _blocks(lines: list[Line], page: int, body: float, left: float, right: float
                 page=page,
                 bbox=box,
                 dir="rtl" if first.rtl else "ltr",
+                font=fonts.most_common(1)[0][0] if fonts else None,
                 **extra,
             )
         )

@@ -56,7 +56,7 @@ def flag_coded_blocks(blocks: list, declared: tuple[str, ...] | list[str]) -> li
     """Blocks that read as legacy-font Arabic lose their language (they are no French);
     returns their ids. Only in a document that holds or declares Arabic, or that is mostly
     such blocks."""
-    coded = [b for b in blocks if not b.furniture and looks_coded(b.text)]
+    coded = [b for b in blocks if not b.furniture and looks_coded(b.raw_text)]
     if not coded:
         return []
     arabic = "ar" in declared or any(b.lang == "ar" for b in blocks)

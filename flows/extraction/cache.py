@@ -33,7 +33,11 @@ def _extraction_key(_context: Any, params: dict[str, Any]) -> str:
         params["captured_at"].isoformat(),
         params["meta"].get("content_type"),
     ]
-    reviewers = [params["meta"].get("user_repairs"), params["meta"].get("domain_words")]
+    reviewers = [
+        params["meta"].get("user_repairs"),
+        params["meta"].get("domain_words"),
+        params["meta"].get("legacy_tables"),
+    ]
     if any(reviewers):  # keys without them stay those of stores written before them
         parts.append(reviewers)
     rest = json.dumps(parts, sort_keys=True)

@@ -61,6 +61,7 @@ def extract_snapshot(
         selectors=source.selectors.model_dump() if source.selectors else None,
         user_repairs=[UserRepair.model_validate(r) for r in meta.get("user_repairs", ())],
         domain_words=list(meta.get("domain_words", ())),
+        legacy_tables=meta.get("legacy_tables") or None,
     )
     kind = doc.source.kind
     if kind != source.kind:

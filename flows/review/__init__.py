@@ -12,6 +12,7 @@ from .corrections import (
     user_repairs,
 )
 from .decisions import NOISE_FILE, ReviewError, apply_review, parse_target
+from .fonts import decide_table, propose_tables, tables, trusted_tables
 from .render import environment
 from .site import build_site, default_site_dir
 
@@ -23,12 +24,16 @@ __all__ = [
     "build_site",
     "confirm_domain_word",
     "corrections",
+    "decide_table",
     "default_site_dir",
     "domain_words",
     "environment",
     "lexicon_offers",
     "parse_target",
+    "propose_tables",
     "record_correction",
     "reviewer_inputs",
+    "tables",
+    "trusted_tables",
     "user_repairs",
 ]

@@ -119,9 +119,13 @@ def domain_words(store: Store) -> list[str]:
 
 def reviewer_inputs(store: Store, source_id: str) -> str:
     """A fingerprint of what reviewers give a source's extraction (its corrections, the
-    domain lexicon): when it moves, the source is re-extracted."""
+    domain lexicon, the confirmed legacy-font tables): when it moves, the source is
+    re-extracted."""
+    from .fonts import trusted_tables
+
     fixes = [c.model_dump(mode="json", exclude={"note"}) for c in corrections(store, source_id)]
-    text = json.dumps([fixes, domain_words(store)], sort_keys=True, ensure_ascii=False)
+    fonts = sorted(trusted_tables(store))
+    text = json.dumps([fixes, domain_words(store), fonts], sort_keys=True, ensure_ascii=False)
     return sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

@@ -93,7 +93,7 @@ def _split(body: str, can_write: bool) -> tuple[str, ...]:
 def _join(parts: tuple[str, ...], user: User, token: str, note: str) -> str:
     links = ' <a href="/account">Notifications</a>'
     if user.role == "admin":
-        links += ' <a href="/lexicon">Lexicon</a>'
+        links += ' <a href="/lexicon">Lexicon</a> <a href="/fonts">Fonts</a>'
     bar = (
         '<form class="account" method="post" action="/logout">'
         f"<span>{html.escape(user.name)} ({user.role}{note})</span>{links}"

@@ -18,10 +18,12 @@ from flows.review import (
     apply_review,
     build_site,
     confirm_domain_word,
+    decide_table,
     domain_words,
     lexicon_offers,
     parse_target,
     record_correction,
+    tables,
 )
 
 from .guard import Guard, page
@@ -114,8 +116,58 @@ def reviewing_routes(guard: Guard, site_dir: Path, noise_file: Path) -> list[Rou
             f"{html.escape(' '.join(known)) or '—'}</p>"
         )
 
+    async def fonts(request: Request) -> Response:
+        """Admins: legacy-font code tables the solver proposed, with what they read."""
+        if request.method == "POST":
+            got = await guard.posted(request, ("admin",))
+            if isinstance(got, Response):
+                return got
+            by, form = got[0].name, got[1]
+            key, decision = str(form.get("key", "")), str(form.get("decision", ""))
+            if refused := await guard.locked(lambda: decide_table(store, key, decision, by)):
+                return refused
+            return RedirectResponse("/fonts", status_code=303)
+        found = guard.session(request)
+        if found is None:
+            return RedirectResponse("/login", status_code=303)
+        user, data = found
+        if not guard.can_write(user, ("admin",)):
+            return page("<h1>Forbidden</h1><p>Only admins review font tables.</p>", 403)
+        listed = await run_in_threadpool(tables, store)
+        token = html.escape(str(data["csrf"]))
+        items = []
+        for t in listed:
+            pairs = "".join(
+                f'<tr><td dir="ltr"><code>{html.escape(c)}</code></td>'
+                f'<td dir="rtl" lang="ar">{html.escape(d)}</td></tr>'
+                for c, d in zip(t.get("coded_sample", []), t.get("sample", []), strict=False)
+            )
+            buttons = ""
+            if t["status"] == "proposed":
+                buttons = (
+                    '<form method="post" action="/fonts">'
+                    f'<input type="hidden" name="csrf" value="{token}">'
+                    f'<input type="hidden" name="key" value="{html.escape(t["key"])}">'
+                    '<button name="decision" value="confirmed">Trust this table</button> '
+                    '<button name="decision" value="rejected">Reject</button></form>'
+                )
+            items.append(
+                f'<section><h2 dir="ltr">{html.escape(t["font"])}</h2>'
+                f"<p>{html.escape(t['status'])} · from {html.escape(t['source_id'])} · the "
+                f"lexicon knows {float(t['known']):.0%} of its words</p>"
+                f'<table class="list"><thead><tr><th>As coded</th><th>Decoded</th></tr>'
+                f"</thead><tbody>{pairs}</tbody></table>{buttons}</section>"
+            )
+        return page(
+            '<p><a href="/">Home</a></p><h1>Legacy-font tables</h1>'
+            "<p>Arabic set in old fonts reads as Latin-1 codes. The solver proposes one code "
+            "table per font; once trusted here, every later extraction decodes that font.</p>"
+            + ("".join(items) or "<p>No table yet.</p>")
+        )
+
     return [
         Route("/decide", decide, methods=["POST"]),
+        Route("/fonts", fonts, methods=["GET", "POST"]),
         Route("/correct", correct, methods=["POST"]),
         Route("/lexicon", lexicon, methods=["GET", "POST"]),
     ]
