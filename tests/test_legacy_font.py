@@ -135,7 +135,7 @@ def test_a_table_is_proposed_then_trusted_by_an_admin_then_decodes_the_font(
     users = Users(tmp_path / "store" / "users.sqlite")
     users.add("adam", "admin", "correct horse battery")
     users.add("rita", "reviewer", "correct horse battery")
-    app = make_app(store, users, tmp_path / "site")
+    app = make_app(store, users, tmp_path / "site", noise_file=tmp_path / "noise.jsonl")
     for name, code in (("rita", 403), ("adam", 200)):
         http = TestClient(app, base_url="http://testserver", follow_redirects=False)
         form = http.get("/login")

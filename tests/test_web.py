@@ -32,8 +32,13 @@ def site(review_site: Path, tmp_path: Path) -> Path:
 
 
 def client(store: Path, read_only: bool = False) -> TestClient:
+    """The app on ``store``; dismissals go to a noise file beside it, never the corpus's."""
     app = make_app(
-        Store(store), Users(store / "users.sqlite"), store / "report", read_only=read_only
+        Store(store),
+        Users(store / "users.sqlite"),
+        store / "report",
+        read_only=read_only,
+        noise_file=store.parent / "noise.jsonl",
     )
     return TestClient(app, base_url="http://testserver", follow_redirects=False)
 
@@ -353,9 +358,14 @@ def test_two_reviewers_deciding_one_event_at_once_lose_nothing(site: Path) -> No
         }
         return sessions[name].post("/decide", data=data).status_code
 
+    from flows.review import NOISE_FILE
+
+    corpus_noise = NOISE_FILE.read_bytes()
     with ThreadPoolExecutor(4) as pool:
         codes = list(pool.map(decide, range(8)))
     assert codes == [303] * 8
+    assert NOISE_FILE.read_bytes() == corpus_noise  # a test's dismissals stay out of it
+    assert (site.parent / "noise.jsonl").read_text(encoding="utf-8").count("\n") >= 1
     recorded = [r for r in reviews(Store(site), source_id) if r.event == event]
     assert sorted(r.note for r in recorded) == sorted(f"decision {i}" for i in range(8))
     newest = max(recorded, key=lambda r: r.at)
