@@ -151,3 +151,20 @@ def test_without_tesseract_the_pages_wait_with_the_reason(monkeypatch, tmp_path)
     assert doc.quality.needs_ocr and doc.quality.ocr_pages == [1] and doc.quality.ocr_read == []
     (warning,) = [w for w in doc.quality.warnings if "not read" in w]
     assert "no Tesseract models" in warning and "tesseract-ocr-ara" in warning
+
+
+def test_a_numbered_line_whose_dot_ocr_lost_stays_in_its_list() -> None:
+    rows = [("1.", "التصريح"), ("2", "التحقق"), ("3.", "التوصل"), ("7", "سنوات")]
+    words = []
+    for n, (number, text) in enumerate(rows, start=1):
+        top = 100 + 300 * n  # far apart: one block per line
+        words.append(OcrWord(number, 95, 2200, top, 40, 40, (n, 1, 1)))  # logical order
+        words.append(OcrWord(text, 95, 1500, top, 600, 40, (n, 1, 1)))
+    blocks = ocr_blocks(OcrPage(1, 300, words))
+    assert [(b.type, b.number) for b in blocks] == [
+        ("list_item", "1"),
+        ("list_item", "2"),
+        ("list_item", "3"),
+        ("paragraph", None),  # 7 follows no 6: a paragraph that starts with a number
+    ]
+    assert blocks[1].text == "التحقق"

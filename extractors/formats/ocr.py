@@ -10,14 +10,17 @@ job (``flows/extraction/ocr.py``); this module only reads what it wrote.
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, field
 
+from ..lines import block_text
 from ..models import Block, Repair
 from ..normalize import normalize_text
 from ..script import arabic_share
 from .pdf import Line, _blocks
 
+_BARE_NUMBER = re.compile(r"^(\d{1,2})\s+\S")
 UNCERTAIN = 60.0  # Tesseract word confidence (0-100) under which a word needs a reviewer
 _BIDI_MARKS = dict.fromkeys(
     map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -98,6 +101,27 @@ def _lines(page: OcrPage) -> list[tuple[Line, list[OcrWord]]]:
     return lines
 
 
+def _item_number(block: Block | None) -> int | None:
+    if block is None or block.type != "list_item" or not (block.number or "").isdigit():
+        return None
+    return int(block.number or 0)
+
+
+def _lost_list_dots(blocks: list[Block]) -> None:
+    """A numbered line whose dot OCR lost (``2 التحقق`` for ``2. التحقق``) is a list
+    item when the item before it is numbered one less, or the one after one more."""
+    for i, block in enumerate(blocks):
+        found = _BARE_NUMBER.match(block.raw_text)
+        if block.type != "paragraph" or not found:
+            continue
+        number = int(found.group(1))
+        before = _item_number(blocks[i - 1]) if i else None
+        after = _item_number(blocks[i + 1]) if i + 1 < len(blocks) else None
+        if before == number - 1 or after == number + 1:
+            block.type, block.number, block.depth = "list_item", str(number), 0
+            block.text = block_text(block.raw_text[found.end(1) :].lstrip())
+
+
 def ocr_blocks(page: OcrPage) -> list[Block]:
     """A page's blocks from its OCR'd words (ids left for the caller to set)."""
     lines = _lines(page)
@@ -108,6 +132,7 @@ def ocr_blocks(page: OcrPage) -> list[Block]:
     right = max(line.x1 for line, _ in lines)
     words_of = {id(line): words for line, words in lines}
     blocks = _blocks([line for line, _ in lines], page.number, body, left, right)
+    _lost_list_dots(blocks)
     # _blocks keeps the lines' order: hand each block the words of its lines
     queue = [words_of[id(line)] for line, _ in lines]
     for block in blocks:

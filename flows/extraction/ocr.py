@@ -4,7 +4,9 @@ document's time-limited worker. Tesseract's language data comes from Debian's
 ``tesseract-ocr-ara`` and ``tesseract-ocr-fra`` (``TESSDATA_PREFIX`` to look elsewhere).
 Without them, extraction goes on as before and the Document says why nothing was read.
 
-Two second looks, measured by ``benchmarks/bench_ocr.py``:
+Each page is first cleaned: a light blur (0.7 px) then Otsu's threshold, which takes
+scanner noise away (noisy Arabic pages: 89% to 97% of words, and 15 times faster).
+Then two second looks, all measured by ``benchmarks/bench_ocr.py``:
 - **Lines Tesseract skipped.** Its layout analysis drops some short lines (a paragraph's
   last words). Bands of ink that no word it read overlaps are read again, each as one
   line (page segmentation mode 7), and put back in reading order.
@@ -56,6 +58,22 @@ def tessdata() -> tuple[str | None, str]:
         if all((folder / f"{lang}.traineddata").exists() for lang in LANGUAGES.split("+")):
             return str(folder), ""
     return None, f"no Tesseract models for {LANGUAGES} ({INSTALL})"
+
+
+def binarize(image: Any) -> Any:
+    """A greyscale page lightly blurred, then black and white at Otsu's threshold."""
+    from PIL import Image, ImageFilter
+
+    pixels = np.asarray(image.filter(ImageFilter.GaussianBlur(0.7)), dtype=np.uint8)
+    hist = np.bincount(pixels.ravel(), minlength=256).astype(np.float64)
+    levels = np.arange(256, dtype=np.float64)
+    weight = np.cumsum(hist)
+    mass = np.cumsum(hist * levels)
+    background = weight[-1] - weight
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (mass[-1] * weight - mass * weight[-1]) ** 2 / (weight * background)
+    threshold = int(np.nanargmax(np.where(np.isfinite(between), between, np.nan)))
+    return Image.fromarray(np.where(pixels > threshold, 255, 0).astype(np.uint8))
 
 
 def ink_bands(pixels: np.ndarray, min_height: int) -> list[tuple[int, int, int, int]]:
@@ -188,6 +206,7 @@ class Reader:
     def read(self, image: Any, number: int, dpi: int) -> OcrPage:
         """One page image's words, with the second looks."""
         page_api, line_api, ara_api = self._apis
+        image = binarize(image.convert("L"))
         page_api.SetImage(image)
         page_api.SetSourceResolution(dpi)
         page = parse_tsv(page_api.GetTSVText(0), number, dpi)
