@@ -15,7 +15,7 @@ from typing import Any, Literal
 from extractors import EXTRACTOR_VERSION
 from extractors.changes import diff
 from extractors.errors import ExtractionError
-from extractors.models import ChangeSet, Document
+from extractors.models import ChangeSet, Document, UserRepair
 from extractors.user_repairs import pending
 from flows.acquire import FetchError, FetchResult, Registry, Source, fetch
 from flows.discovery import discovery_events, run_discovery
@@ -107,8 +107,6 @@ def reviewer_extras(store: Store, source_id: str) -> dict[str, Any]:
 def upgrade_due(doc: Document, inputs: dict[str, Any]) -> bool:
     """Whether a stored version must be re-extracted to compare like with like: another
     extractor made it, it lacks reviewers' corrections, or another domain lexicon."""
-    from extractors.models import UserRepair
-
     fixes = [UserRepair.model_validate(r) for r in inputs.get("user_repairs", ())]
     return (
         doc.extractor.version != EXTRACTOR_VERSION

@@ -22,7 +22,9 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 
 from ..arabic import Lexicon, context_model, default_lexicon
@@ -168,6 +170,60 @@ class _Solver:
             used.add(out)
         return mapping
 
+    def _option(
+        self, holder: dict, mapping: dict[str, str], code: str, out: str
+    ) -> tuple[str | None] | None:
+        """Whether ``code`` may take ``out``: None if not, else the code of the same form
+        that has ``out`` now (it takes ``code``'s letter), in a 1-tuple."""
+        current = mapping[code]
+        if out == current:
+            return None
+        other = holder.get((self.form[code], out))
+        if other is not None and current not in self.allowed[other]:
+            return None
+        return (other,)
+
+    def _words(self, code: str, other: str | None) -> list[tuple[str, int]]:
+        """The words a change of ``code`` (and ``other``) rescores."""
+        if other is None:
+            return self.affected[code]
+        return list(dict(self.affected[code] + self.affected[other]).items())
+
+    @staticmethod
+    def _swap(mapping: dict[str, str], code: str, out: str, other: str | None) -> None:
+        """``code`` takes ``out``; ``other`` takes the letter ``code`` had."""
+        current = mapping[code]
+        mapping[code] = out
+        if other is not None:
+            mapping[other] = current
+
+    def _trial(
+        self,
+        mapping: dict[str, str],
+        code: str,
+        out: str,
+        other: str | None,
+        score: Callable[[], float],
+    ) -> float:
+        """The gain in ``score()`` of the swap, with the mapping left as it was."""
+        current = mapping[code]
+        before = score()
+        self._swap(mapping, code, out, other)
+        gain = score() - before
+        self._swap(mapping, code, current, other)
+        return gain
+
+    def _commit(
+        self, holder: dict, mapping: dict[str, str], code: str, out: str, other: str | None
+    ) -> None:
+        form, current = self.form[code], mapping[code]
+        self._swap(mapping, code, out, other)
+        holder[(form, out)] = code
+        if other is not None:
+            holder[(form, current)] = other
+        else:
+            holder.pop((form, current), None)
+
     def anneal(self, mapping: dict[str, str], rng: random.Random, steps: int) -> dict[str, str]:
         """Simulated annealing: random letter changes (swaps within a form), a worse one
         taken with a probability that falls as the temperature does."""
@@ -184,33 +240,15 @@ class _Solver:
                 holder = {(self.form[c], o): c for c, o in mapping.items()}
                 continue
             code = rng.choices(self.codes, weights)[0]
-            if not self.affected[code]:
-                continue
-            current, form = mapping[code], self.form[code]
             out = rng.choice(self.allowed[code])
-            if out == current:
+            option = self._option(holder, mapping, code, out) if self.affected[code] else None
+            if option is None:
                 continue
-            other = holder.get((form, out))
-            if other is not None and current not in self.allowed[other]:
-                continue
-            words = self.affected[code]
-            if other is not None:
-                words = list(dict(words + self.affected[other]).items())
-            before = self._sum(mapping, words)
-            mapping[code] = out
-            if other is not None:
-                mapping[other] = current
-            gain = self._sum(mapping, words) - before
+            (other,) = option
+            words = self._words(code, other)
+            gain = self._trial(mapping, code, out, other, partial(self._sum, mapping, words))
             if gain >= 0 or rng.random() < 10 ** (gain / temperature):
-                holder[(form, out)] = code
-                if other is not None:
-                    holder[(form, current)] = other
-                else:
-                    holder.pop((form, current), None)
-            else:
-                mapping[code] = current
-                if other is not None:
-                    mapping[other] = out
+                self._commit(holder, mapping, code, out, other)
         return mapping
 
     def word_move(self, mapping: dict[str, str], rng: random.Random, temperature: float) -> None:
@@ -302,31 +340,18 @@ class _Solver:
 
         holder = {(self.form[c], o): c for c, o in mapping.items()}
         for code in self.codes:
-            current, form = mapping[code], self.form[code]
-            best_gain, best_out, best_other = 1e-9, None, None
+            best_gain, best = 1e-9, None
             for out in self.allowed[code]:
-                other = holder.get((form, out))
-                if out == current or (other is not None and current not in self.allowed[other]):
+                option = self._option(holder, mapping, code, out)
+                if option is None:
                     continue
+                (other,) = option
                 spots = places.get(code, set()) | (places.get(other, set()) if other else set())
-                before = local(spots)
-                mapping[code] = out
-                if other is not None:
-                    mapping[other] = current
-                gain = local(spots) - before
-                mapping[code] = current
-                if other is not None:
-                    mapping[other] = out
+                gain = self._trial(mapping, code, out, other, partial(local, spots))
                 if gain > best_gain:
-                    best_gain, best_out, best_other = gain, out, other
-            if best_out is not None:
-                mapping[code] = best_out
-                holder[(form, best_out)] = code
-                if best_other is not None:
-                    mapping[best_other] = current
-                    holder[(form, current)] = best_other
-                else:
-                    holder.pop((form, current), None)
+                    best_gain, best = gain, (out, other)
+            if best is not None:
+                self._commit(holder, mapping, code, *best)
         return mapping
 
     def climb(self, mapping: dict[str, str]) -> dict[str, str]:
@@ -339,35 +364,20 @@ class _Solver:
             for code in self.codes:
                 if not self.affected[code]:
                     continue
-                current, form = mapping[code], self.form[code]
-                best_gain, best_out, best_other = 1e-9, None, None
+                best_gain, best = 1e-9, None
                 for out in self.allowed[code]:
-                    if out == current:
+                    option = self._option(holder, mapping, code, out)
+                    if option is None:
                         continue
-                    other = holder.get((form, out))
-                    if other is not None and current not in self.allowed[other]:
-                        continue
-                    words = self.affected[code]
-                    if other is not None:
-                        words = list(dict(words + self.affected[other]).items())
-                    before = self._sum(mapping, words)
-                    mapping[code] = out
-                    if other is not None:
-                        mapping[other] = current
-                    gain = self._sum(mapping, words) - before
-                    mapping[code] = current
-                    if other is not None:
-                        mapping[other] = out
+                    (other,) = option
+                    words = self._words(code, other)
+                    gain = self._trial(
+                        mapping, code, out, other, partial(self._sum, mapping, words)
+                    )
                     if gain > best_gain:
-                        best_gain, best_out, best_other = gain, out, other
-                if best_out is not None:
-                    mapping[code] = best_out
-                    holder[(form, best_out)] = code
-                    if best_other is not None:
-                        mapping[best_other] = current
-                        holder[(form, current)] = best_other
-                    else:
-                        holder.pop((form, current), None)
+                        best_gain, best = gain, (out, other)
+                if best is not None:
+                    self._commit(holder, mapping, code, *best)
                     improved = True
         return mapping
 

@@ -12,7 +12,6 @@ and the repair engine knows it from the next extraction.
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from hashlib import sha256
@@ -22,7 +21,7 @@ from pydantic import BaseModel
 from extractors.models import UserRepair
 from flows.store import Store, StoreError
 
-from .decisions import ReviewError
+from .decisions import ReviewError, read_records, write_record
 
 DOMAIN_FILE = ("lexicon", "domain.json")
 MIN_SOURCES = 2  # a corrected word is offered to the lexicon once this many sources share it
@@ -88,22 +87,13 @@ def record_correction(
         at=datetime.now(UTC),
         note=note,
     )
-    name = f"{correction.at.strftime('%Y%m%dT%H%M%S%fZ')}-{uuid.uuid4().hex[:8]}.json"
-    data = correction.model_dump_json(indent=2).encode("utf-8")
-    store.write_bytes(data, "corrections", source_id, version, name)
+    write_record(store, "corrections", correction)
     return correction
 
 
 def corrections(store: Store, source_id: str | None = None) -> list[Correction]:
     """Every correction of a source (or of all sources), oldest first."""
-    found = []
-    for sid in [source_id] if source_id else store.listdir("corrections"):
-        for version in store.listdir("corrections", sid):
-            for name in store.listdir("corrections", sid, version):
-                data = store.read_bytes("corrections", sid, version, name)
-                if data is not None and name.endswith(".json"):
-                    found.append(Correction.model_validate_json(data))
-    return sorted(found, key=lambda c: c.at)
+    return read_records(store, "corrections", Correction, source_id)
 
 
 def user_repairs(store: Store, source_id: str) -> list[UserRepair]:

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -24,6 +24,7 @@ from flows.store import Store, StoreError
 
 Decision = Literal["confirmed", "dismissed"]
 ReviewState = Literal["pending", "confirmed", "dismissed"]
+T = TypeVar("T", bound=BaseModel)
 NOISE_FILE = Path(__file__).resolve().parents[2] / "corpus" / "noise_regressions.jsonl"
 
 
@@ -88,26 +89,33 @@ def record_review(
         at=at or datetime.now(UTC),
         note=note,
     )
-    name = f"{review.at.strftime('%Y%m%dT%H%M%S%fZ')}-{uuid.uuid4().hex[:8]}.json"
-    store.write_bytes(
-        review.model_dump_json(indent=2).encode("utf-8"),
-        "reviews",
-        target.source_id,
-        target.version,
-        name,
-    )
+    write_record(store, "reviews", review)
     return review, changeset
+
+
+def write_record(store: Store, folder: str, record: Any) -> None:
+    """An append-only record (a decision, a correction) as a new file of
+    ``<folder>/<source>/<version>/``, named by its time."""
+    name = f"{record.at.strftime('%Y%m%dT%H%M%S%fZ')}-{uuid.uuid4().hex[:8]}.json"
+    data = record.model_dump_json(indent=2).encode("utf-8")
+    store.write_bytes(data, folder, record.source_id, record.version, name)
+
+
+def read_records(store: Store, folder: str, model: type[T], source_id: str | None) -> list[T]:
+    """Every record of a source (or of all sources) in ``folder``, oldest first."""
+    found = []
+    for sid in [source_id] if source_id else store.listdir(folder):
+        for version in store.listdir(folder, sid):
+            for name in store.listdir(folder, sid, version):
+                data = store.read_bytes(folder, sid, version, name)
+                if data is not None and name.endswith(".json"):
+                    found.append(model.model_validate_json(data))
+    return sorted(found, key=lambda r: r.at)
 
 
 def reviews(store: Store, source_id: str) -> list[Review]:
     """Every decision on a source's change sets, oldest first."""
-    found = []
-    for version in store.listdir("reviews", source_id):
-        for name in store.listdir("reviews", source_id, version):
-            data = store.read_bytes("reviews", source_id, version, name)
-            if data is not None and name.endswith(".json"):
-                found.append(Review.model_validate_json(data))
-    return sorted(found, key=lambda r: r.at)
+    return read_records(store, "reviews", Review, source_id)
 
 
 class Decisions:

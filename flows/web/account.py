@@ -41,9 +41,9 @@ def account_routes(guard: Guard) -> list[Route]:
             if refused := await guard.locked(change):
                 return refused
             return RedirectResponse("/account", status_code=303)
-        found = guard.session(request)
-        if found is None:
-            return RedirectResponse("/login", status_code=303)
+        found = guard.viewing(request)
+        if isinstance(found, Response):
+            return found
         user, data = found
         mine = await run_in_threadpool(subs.list, user.name)
         sources = await run_in_threadpool(guard.store.sources)

@@ -130,9 +130,9 @@ def make_app(
 
     def site_file(request: Request) -> Response:
         """A page of the site (blocking file work: run in the thread pool)."""
-        found = guard.session(request)
-        if found is None:
-            return RedirectResponse("/login", status_code=303)
+        found = guard.viewing(request)
+        if isinstance(found, Response):
+            return found
         user, data = found
         relative = request.path_params.get("path", "") or "index.html"
         target = (site_dir / relative).resolve()

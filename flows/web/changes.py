@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from flows.review import environment
@@ -118,9 +118,9 @@ def changes_routes(guard: Guard, site_dir: Path, pages: Pages) -> list[Route]:
         )
 
     def full_page(request: Request) -> Response:
-        found = guard.session(request)
-        if found is None:
-            return RedirectResponse("/login", status_code=303)
+        found = guard.viewing(request)
+        if isinstance(found, Response):
+            return found
         user, data = found
         query = dict(request.query_params)
         query.pop("offset", None)  # a page opens at its top

@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from flows.store import Store, StoreLockedError
 
@@ -117,6 +117,18 @@ class Guard:
 
     def can_write(self, user: User, roles: tuple[str, ...] = DECIDERS) -> bool:
         return not self.read_only and user.role in roles
+
+    def viewing(
+        self, request: Request, roles: tuple[str, ...] | None = None, why: str = ""
+    ) -> tuple[User, dict] | Response:
+        """The user and session of a page, or the answer: the sign-in page without a
+        session, 403 (saying ``why``) when ``roles`` are given and the user may not."""
+        found = self.session(request)
+        if found is None:
+            return RedirectResponse("/login", status_code=303)
+        if roles is not None and not self.can_write(found[0], roles):
+            return page(f"<h1>Forbidden</h1><p>{why}</p>", 403)
+        return found
 
     async def posted(
         self, request: Request, roles: tuple[str, ...] = DECIDERS

@@ -88,12 +88,10 @@ def reviewing_routes(guard: Guard, site_dir: Path, noise_file: Path) -> list[Rou
             if refused := await guard.locked(lambda: confirm_domain_word(store, word, by)):
                 return refused
             return RedirectResponse("/lexicon", status_code=303)
-        found = guard.session(request)
-        if found is None:
-            return RedirectResponse("/login", status_code=303)
-        user, data = found
-        if not guard.can_write(user, ("admin",)):
-            return page("<h1>Forbidden</h1><p>Only admins manage the lexicon.</p>", 403)
+        found = guard.viewing(request, ("admin",), "Only admins manage the lexicon.")
+        if isinstance(found, Response):
+            return found
+        data = found[1]
         offers = await run_in_threadpool(lexicon_offers, store)
         known = await run_in_threadpool(domain_words, store)
         token = html.escape(str(data["csrf"]))
@@ -127,12 +125,10 @@ def reviewing_routes(guard: Guard, site_dir: Path, noise_file: Path) -> list[Rou
             if refused := await guard.locked(lambda: decide_table(store, key, decision, by)):
                 return refused
             return RedirectResponse("/fonts", status_code=303)
-        found = guard.session(request)
-        if found is None:
-            return RedirectResponse("/login", status_code=303)
-        user, data = found
-        if not guard.can_write(user, ("admin",)):
-            return page("<h1>Forbidden</h1><p>Only admins review font tables.</p>", 403)
+        found = guard.viewing(request, ("admin",), "Only admins review font tables.")
+        if isinstance(found, Response):
+            return found
+        data = found[1]
         listed = await run_in_threadpool(tables, store)
         token = html.escape(str(data["csrf"]))
         items = []
