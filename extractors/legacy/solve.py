@@ -5,7 +5,9 @@ and cut into words at the space stand-in: the commonest character, as the space 
 Arabic. Each code then gets a letter (or a lam-alef ligature; several codes may share
 one, since a letter has up to four joining forms): first by frequency rank against the
 letter model, then by simulated annealing and a final hill climb, on the words'
-letter-model probability plus a bonus for every word the lexicon knows. The best of a few
+letter-model probability plus a bonus for every word the lexicon knows (or, when higher,
+the known word's own frequency: a common word outweighs a rare one of the same letters).
+Short texts get more annealing steps per code, at about the same cost. The best of a few
 runs wins; its confidence is the share of decoded words the lexicon knows.
 
 What keeps the search honest is the joining forms. A code is one glyph: a letter in one
@@ -33,7 +35,9 @@ from .model import LetterModel, letter_model
 LIGATURES = ("لا", "لأ", "لإ", "لآ")
 RIGHT_JOINING = set("اأإآدذرزوؤةىء") | set(LIGATURES)  # never joined to the next letter
 KNOWN_BONUS = 3.0  # log10 units added for a word the lexicon knows
-STEPS_PER_CODE = 400  # annealing proposals per code
+
+STEPS_PER_CODE = 400  # annealing proposals per code, for texts of 240 words or more
+STEP_BUDGET = 96_000  # shorter texts: up to 4 times more proposals per code, same cost
 NEAR_SHARE = 0.5  # word moves to the nearest common word of the same shape
 NEAR_POOL = 400  # how many of the shape's commonest words are looked at
 _DIGITS = re.compile(r"[0-9]+")
@@ -146,8 +150,9 @@ class _Solver:
         found = self._scores.get(decoded)
         if found is None:
             found = self.model.logp(decoded)
-            if self.lexicon.known(decoded):
-                found += KNOWN_BONUS
+            zipf = self.lexicon.zipf(decoded)
+            if zipf > 0:  # a known word: its own frequency, if the letters sell it short
+                found = max(found + KNOWN_BONUS, zipf - 9)
             self._scores[decoded] = found
         return found
 
@@ -274,12 +279,27 @@ class _Solver:
             units = best
         else:
             units, _ = candidates[min(int(rng.paretovariate(1.2)) - 1, len(candidates) - 1)]
+        old = dict(mapping)
+        words = self._force(mapping, word, units)
+        if words is None:
+            return
+        gain = self._sum(mapping, words) - self._sum(old, words)
+        if not (gain >= 0 or rng.random() < 10 ** (gain / temperature)):
+            mapping.clear()
+            mapping.update(old)
+
+    def _force(
+        self, mapping: dict[str, str], word: str, units: tuple[str, ...]
+    ) -> list[tuple[str, int]] | None:
+        """Give the codes of ``word`` the letters ``units`` (each code's previous holder of
+        that letter in its form takes the code's old letter); returns the words to
+        rescore, or None (mapping untouched) when the table cannot read it so."""
         wanted: dict[str, str] = {}
         for code, unit in zip(word, units, strict=True):
             if wanted.setdefault(code, unit) != unit or unit not in self.allowed_set[code]:
-                return
+                return None
         if len({(self.form[c], u) for c, u in wanted.items()}) != len(wanted):
-            return
+            return None
         old = dict(mapping)
         touched: dict[str, int] = {}
         for code, unit in wanted.items():
@@ -295,16 +315,12 @@ class _Solver:
             if holder is not None:
                 if current not in self.allowed_set[holder]:
                     mapping.update(old)
-                    return
+                    return None
                 mapping[holder] = current
                 touched.update(dict(self.affected[holder]))
             mapping[code] = unit
             touched.update(dict(self.affected[code]))
-        words = list(touched.items())
-        gain = self._sum(mapping, words) - self._sum(old, words)
-        if not (gain >= 0 or rng.random() < 10 ** (gain / temperature)):
-            mapping.clear()
-            mapping.update(old)
+        return list(touched.items())
 
     def polish(self, mapping: dict[str, str], sequence: list[list[str]]) -> dict[str, str]:
         """A last hill climb that also weighs each pair of neighbouring words by the
@@ -394,7 +410,8 @@ def solve(
     words = Counter(w for line in lines for w in logical_words(line, space))
     solver = _Solver(words, letter_model(), lexicon)
     rng = random.Random(seed)
-    steps = STEPS_PER_CODE * len(solver.codes)
+    per_code = min(4 * STEPS_PER_CODE, max(STEPS_PER_CODE, STEP_BUDGET // max(1, words.total())))
+    steps = per_code * len(solver.codes)
     best, best_score = None, float("-inf")
     for _ in range(max(1, runs)):
         found = solver.climb(solver.anneal(solver.by_frequency(), rng, steps))
