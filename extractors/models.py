@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.8.0"
+SCHEMA_VERSION = "1.9.0"
 CELL_SEPARATOR = " | "  # how a table row's cells are joined in its text
 
 SourceKind = Literal["html", "pdf", "text"]
@@ -310,7 +310,14 @@ class ChangeSet(_Model):
 
 def json_schemas() -> dict[str, dict]:
     """The published JSON Schemas, by name."""
-    schemas = {"document": Document, "changeset": ChangeSet, "parity": ParityGap}
+    from .catalog.models import Catalog  # the catalog's models build on these
+
+    schemas = {
+        "document": Document,
+        "changeset": ChangeSet,
+        "parity": ParityGap,
+        "catalog": Catalog,
+    }
     return {
         name: {
             "$schema": "https://json-schema.org/draft/2020-12/schema",

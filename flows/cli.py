@@ -521,6 +521,40 @@ def changes(
 
 
 @app.command()
+def catalog(
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Build it from the store first (as a refresh does).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print catalog.json instead.")] = False,
+    shape: Annotated[
+        bool | None,
+        typer.Option("--shape/--no-shape", help="Shape Arabic for the terminal (as `changes`)."),
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
+    """The procedure catalog: one row per procedure, with its languages, sources,
+    conflicts and last change."""
+    from rich.console import Console
+
+    from flows.catalog import catalog_table, load_catalog, publish_catalog
+    from flows.reports import terminal_shapes_arabic
+
+    if shape is None:
+        shape = sys.stdout.isatty() and not terminal_shapes_arabic()
+    try:
+        st = Store(store or default_store_url())
+        found = publish_catalog(st) if rebuild else load_catalog(st)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    if found is None:
+        raise _fail(f"store {st.url}: no catalog.json yet: run `dalil refresh` (or --rebuild)")
+    if as_json:
+        _write_json(found.model_dump_json(indent=2))
+        return
+    Console(width=max(120, Console().width)).print(catalog_table(found, shape))
+
+
+@app.command()
 def serve(
     prefect_file: Annotated[
         Path, typer.Option("--prefect-file", help="Deployments to serve.")
@@ -537,11 +571,15 @@ def serve(
 
 
 def _web_commands() -> None:
-    """``dalil users …`` and ``dalil web`` (flows/web/commands.py)."""
+    """``dalil users …``, ``dalil web`` (flows/web/commands.py) and ``dalil api``
+    (flows/api/commands.py)."""
+    from flows.api.commands import api, token
     from flows.web.commands import users_app, web
 
+    users_app.command("token")(token)
     app.add_typer(users_app, name="users")
     app.command("web")(web)
+    app.command("api")(api)
 
 
 _web_commands()

@@ -18,6 +18,7 @@ from extractors.errors import ExtractionError
 from extractors.models import ChangeSet, Document, UserRepair
 from extractors.user_repairs import pending
 from flows.acquire import FetchError, FetchResult, Registry, Source, fetch
+from flows.catalog import refresh_catalog
 from flows.discovery import discovery_events, run_discovery
 from flows.extraction import Extractor, extract_snapshot
 from flows.parity import check_parity, gaps_of, load_gaps
@@ -345,3 +346,5 @@ def finish_run(
     news = any(o.versions for o in outcomes) or opened or closed or discovered
     if news or not store.exists("feed.atom"):
         update_feeds(store, {s.id: s.title for s in registry.sources})
+    if worked or not store.exists("catalog.json"):
+        refresh_catalog(store)

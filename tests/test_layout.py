@@ -23,6 +23,9 @@ STAGES = {
     "flows.store",
     "flows.reports",
     "flows.review",
+    "flows.catalog",
+    "flows.api",
+    "extractors.catalog",
 }
 IMPURE = ("prefect", "httpx", "fsspec", "flows")
 _LOADED = ("prefect", "fsspec", "flows")

@@ -15,6 +15,7 @@ from flows.review.decisions import reviews
 from flows.store import Store
 from flows.web import Users, WebError, make_app
 from tests.conftest import XSS_SOURCE
+from tests.miniweb import serve_asgi
 
 PASSWORD = "correct horse battery"
 
@@ -209,27 +210,10 @@ def test_a_removed_user_loses_the_session_at_once(site: Path) -> None:
 @pytest.fixture
 def served(site: Path):
     """The app on a real uvicorn server on loopback; yields its base URL."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     noise = site.parent / "noise.jsonl"
     app = make_app(Store(site), Users(site / "users.sqlite"), site / "report", noise_file=noise)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
+    with serve_asgi(app) as url:
+        yield url
 
 
 @pytest.mark.browser

@@ -19,6 +19,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, Field
 
 from extractors.models import Block, Change, ChangeSet, Document
+from flows.catalog import refresh_catalog
 from flows.reports import is_alert
 from flows.store import Store, StoreError
 
@@ -287,6 +288,7 @@ def apply_review(
         if applied.published:
             entry = {**entry, "published_version": target.version}
             store.update_index({target.source_id: entry})
+            refresh_catalog(store)  # the catalog shows what latest/ shows
     if decision == "dismissed":
         new = store.read_version(target.source_id, changeset.to_version)
         old = (

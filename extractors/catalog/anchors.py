@@ -1,0 +1,133 @@
+"""What a procedure says that does not depend on its language: the URLs and hosts it
+points to, its figures, the institutions and schemes it names, what it asks the reader to
+do (enrol, claim a reimbursement...), and its steps' count. Procedures are compared by
+these, plus title words within one language."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from ..fields import gazetteer
+from ..normalize import normalize_text
+
+_TERMS = Path(__file__).with_name("data") / "terms.json"
+_AR = re.compile(r"[\u0600-\u06ff]")
+_LANG_SEGMENT = re.compile(r"/(?:ar|fr|en)(?=/|$)")
+_WORD = re.compile(r"\w+")
+_ALEFS = str.maketrans("أإآٱ", "اااا")
+STOP_TITLE = {
+    "de", "des", "du", "la", "le", "les", "l", "d", "à", "a", "au", "aux", "et", "en", "pour",
+    "the", "to", "of", "in", "for", "and", "how", "your", "on",
+    "في", "من", "على", "إلى", "الى", "عن", "و", "أو",
+}  # fmt: skip
+
+
+@dataclass
+class View:
+    """One source's procedure, as the catalog compares it."""
+
+    key: tuple[str, str]  # (source, procedure id)
+    lang: str | None
+    title: str
+    steps: list[str]
+    details: list[str] = field(default_factory=list)  # eligibility, documents, outcomes
+    urls: list[str] = field(default_factory=list)
+    figures: set[str] = field(default_factory=set)  # comparable values, dates left out
+    context: str = ""  # the document's title: names the scheme a bare heading leaves out
+
+    @property
+    def source(self) -> str:
+        return self.key[0]
+
+
+@dataclass(frozen=True)
+class Anchors:
+    urls: frozenset[str]
+    hosts: frozenset[str]
+    figures: frozenset[str]
+    institutions: frozenset[str]
+    schemes: frozenset[str]
+    actions: frozenset[str]  # of the title, else of the steps
+    steps: int
+    title_words: frozenset[str]
+
+
+def url_key(url: str) -> str:
+    """A URL as compared: no scheme, no www., no language segment, no trailing slash."""
+    key = re.sub(r"^[a-z]+://", "", url.strip().lower())
+    key = key.removeprefix("www.").rstrip("/.")
+    return _LANG_SEGMENT.sub("", key)
+
+
+def host_of(url: str) -> str:
+    return url_key(url).split("/", 1)[0]
+
+
+@cache
+def _terms() -> dict[str, dict[str, list[str]]]:
+    return json.loads(_TERMS.read_text(encoding="utf-8"))
+
+
+@cache
+def _patterns(group: str) -> dict[str, re.Pattern[str]]:
+    """One pattern per id: its cues, Latin ones on word starts (any case), Arabic ones
+    behind the one-letter prefixes."""
+    cues: dict[str, list[str]] = {k: list(v) for k, v in _terms().get(group, {}).items()}
+    if group == "schemes":
+        for name, scheme in gazetteer().schemes.items():
+            if scheme != "AMO":  # the general scheme says nothing about which one
+                cues.setdefault(scheme, []).append(name)
+    if group == "institutions":
+        cues = {}
+        for name, org in gazetteer().organisations.items():
+            cues.setdefault(org, []).append(name)
+    out = {}
+    for key, names in cues.items():
+        parts = []
+        for name in sorted({_fold(n) for n in names}, key=len, reverse=True):
+            body = re.escape(name).replace(r"\ ", r"[\s-]+")
+            if _AR.search(name):
+                parts.append(rf"(?<![\w])[وفبل]{{0,2}}{body}")
+            else:
+                parts.append(rf"(?<![\w]){body}")
+        out[key] = re.compile("|".join(parts), re.I)
+    return out
+
+
+def _fold(text: str) -> str:
+    """Compared as: normalised, alefs with hamza as bare alef, apostrophes as one."""
+    return normalize_text(text).translate(_ALEFS).replace("’", "'").lower()
+
+
+def named(group: str, text: str) -> frozenset[str]:
+    """The ids of ``group`` (schemes, actions, institutions) that ``text`` names."""
+    folded = _fold(text)
+    return frozenset(k for k, rx in _patterns(group).items() if rx.search(folded))
+
+
+def title_words(title: str) -> frozenset[str]:
+    words = {w for w in _WORD.findall(_fold(title)) if w not in STOP_TITLE and not w.isdigit()}
+    # Arabic: the article and one-letter prefixes do not make another word
+    return frozenset(re.sub(r"^(?:[وفبل]?ال|[وفبل])(?=\w{3})", "", w) for w in words)
+
+
+def anchors(view: View) -> Anchors:
+    text = " ".join([view.title, *view.steps, *view.details])
+    schemes = named("schemes", " ".join([view.title, *view.steps])) or named(
+        "schemes", view.context
+    )
+    actions = named("actions", view.title) or named("actions", " ".join(view.steps[:3]))
+    return Anchors(
+        urls=frozenset(url_key(u) for u in view.urls),
+        hosts=frozenset(host_of(u) for u in view.urls),
+        figures=frozenset(view.figures),
+        institutions=named("institutions", text),
+        schemes=schemes,
+        actions=actions,
+        steps=len(view.steps),
+        title_words=title_words(view.title),
+    )

@@ -1,0 +1,91 @@
+"""Whether two procedures are one: a veto when they name different schemes or ask for
+different things, else evidence weighed from their anchors. A wrong merge is worse than
+a missed one, so the bar is high and the vetoes are hard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .anchors import Anchors, View, anchors
+
+THRESHOLD = 4.5
+WEIGHTS = {
+    "url": 3.0,  # a shared URL (language segment aside)
+    "host": 1.0,  # only a shared host
+    "scheme": 2.0,
+    "action": 1.5,
+    "institution": 0.5,  # each, up to two
+    "figure": 1.0,  # each, up to two
+    "steps": 0.5,  # the same number of steps, more than one
+    "title": 3.0,  # times the title words' overlap, same language only
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    same: bool
+    score: float
+    reasons: tuple[str, ...]
+    vetoed: bool = False
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard overlap of two sets (0 when both are empty)."""
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def veto(a: View, b: View, x: Anchors, y: Anchors) -> str | None:
+    """Why the two can never be one procedure, or None."""
+    if a.source == b.source and a.lang == b.lang:
+        return "one page, two procedures"
+    if x.schemes and y.schemes and not x.schemes & y.schemes:
+        return "different schemes"
+    if x.actions and y.actions and not x.actions & y.actions:
+        return "different actions"
+    return None
+
+
+def compare(a: View, b: View, x: Anchors | None = None, y: Anchors | None = None) -> Verdict:
+    """The evidence that ``a`` and ``b`` describe one procedure."""
+    x, y = x or anchors(a), y or anchors(b)
+    if why := veto(a, b, x, y):
+        return Verdict(False, 0.0, (why,), vetoed=True)
+    score, reasons = 0.0, []
+
+    def add(name: str, times: float = 1.0) -> None:
+        nonlocal score
+        if times > 0:
+            score += WEIGHTS[name] * times
+            reasons.append(name)
+
+    add("url", float(bool(x.urls & y.urls)))
+    add("host", float(bool(not x.urls & y.urls and x.hosts & y.hosts)))
+    add("scheme", float(bool(x.schemes & y.schemes)))
+    add("action", float(bool(x.actions & y.actions)))
+    add("institution", min(2, len(x.institutions & y.institutions)))
+    add("figure", min(2, len(x.figures & y.figures)))
+    add("steps", float(x.steps == y.steps > 1))
+    if a.lang == b.lang:
+        add("title", overlap(x.title_words, y.title_words))
+    return Verdict(score >= THRESHOLD, round(score, 2), tuple(reasons))
+
+
+def clusters(views: list[View]) -> list[list[View]]:
+    """Group the procedures: each joins the group it matches best, when it matches one of
+    its members and none of them vetoes it; otherwise it starts a group."""
+    found = {id(v): anchors(v) for v in views}
+    groups: list[list[View]] = []
+    for view in views:
+        best, best_score = None, 0.0
+        for group in groups:
+            verdicts = [compare(view, m, found[id(view)], found[id(m)]) for m in group]
+            if any(v.vetoed for v in verdicts):
+                continue
+            top = max(v.score for v in verdicts)
+            if any(v.same for v in verdicts) and top > best_score:
+                best, best_score = group, top
+        if best is None:
+            groups.append([view])
+        else:
+            best.append(view)
+    return groups

@@ -1,0 +1,206 @@
+"""The read API for downstream apps (FastAPI; its OpenAPI document at
+``/api/openapi.json``): the catalog's procedures, the changes that touched them, and the
+sources. Every answer is JSON with an ETag and Last-Modified, and a conditional request
+that matches gets 304. Lists are paged by an opaque cursor. A read token (``dalil users
+token``) is needed as ``Authorization: Bearer …`` unless the API is public."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from extractors.catalog import Entry
+from flows.store import Store
+
+from .data import ApiData, Snapshot, fold
+from .tokens import Tokens
+
+MAX_LIMIT = 200
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
+
+
+class ProcedurePage(BaseModel):
+    items: list[Entry]
+    total: int
+    next: str | None
+
+
+class ChangeItem(BaseModel):
+    procedure: str
+    source: str
+    version: str
+    change: str
+    kind: str
+    significance: str
+    summary: str
+    at: datetime
+
+
+class ChangePage(BaseModel):
+    items: list[ChangeItem]
+    next: str | None
+
+
+class SourceList(BaseModel):
+    items: list[dict[str, Any]]
+
+
+def _cursor(key: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+
+
+def _uncursor(cursor: str | None) -> Any:
+    if not cursor:
+        return None
+    try:
+        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except ValueError:
+        raise HTTPException(400, "bad cursor: pass back the `next` of the previous page") from None
+
+
+def _answer(request: Request, body: bytes, modified: datetime) -> Response:
+    """``body`` as JSON with its validators, or 304 when the request's match."""
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(modified, usegmt=True),
+        "Cache-Control": "no-cache",
+        "Vary": "Authorization",
+    }
+    match = request.headers.get("if-none-match")
+    since = request.headers.get("if-modified-since")
+    if match is not None:
+        tags = {t.strip().removeprefix("W/") for t in match.split(",")}
+        if etag in tags or "*" in tags:
+            return Response(status_code=304, headers=headers)
+    elif since is not None:
+        try:
+            if modified <= parsedate_to_datetime(since):
+                return Response(status_code=304, headers=headers)
+        except (TypeError, ValueError):
+            pass  # an unreadable date: answer in full
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def _page(items: list[bytes], extra: dict[str, Any]) -> bytes:
+    """``{"items": [...], **extra}`` from items already serialised."""
+    tail = ("," + json.dumps(extra)[1:-1]).encode() if extra else b""
+    return b'{"items":[' + b",".join(items) + b"]" + tail + b"}"
+
+
+def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastAPI:
+    """The API over ``store``; without ``public``, every route needs a token of ``tokens``."""
+    data = ApiData(store)
+
+    def reader(request: Request) -> str | None:
+        if public:
+            return None
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        name = tokens.check(token.strip()) if tokens and scheme.lower() == "bearer" else None
+        if name is None:
+            raise HTTPException(
+                401,
+                "a read token is needed: Authorization: Bearer <token> (dalil users token)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return name
+
+    app = FastAPI(
+        title="dalil read API",
+        description=__doc__,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        dependencies=[Depends(reader)],
+    )
+
+    @app.get("/api/procedures", response_class=Response, responses={200: {"model": ProcedurePage}})
+    def procedures(
+        request: Request,
+        lang: str | None = None,
+        scheme: str | None = None,
+        institution: str | None = None,
+        q: str | None = None,
+        limit: Limit = 50,
+        cursor: str | None = None,
+    ) -> Response:
+        """Procedures by id; filter by language, scheme id, institution id or a text query
+        (titles and steps)."""
+        snap = data.current()
+        after = _uncursor(cursor)
+        wanted = fold(q) if q else None
+        chosen = [
+            i
+            for i in snap.items
+            if (lang is None or lang in i.entry.languages)
+            and (scheme is None or scheme.upper() in i.entry.schemes)
+            and (institution is None or institution.upper() in i.entry.institutions)
+            and (wanted is None or wanted in i.text)
+        ]
+        start = (
+            0
+            if after is None
+            else next((n for n, i in enumerate(chosen) if i.entry.id > after), len(chosen))
+        )
+        page = chosen[start : start + limit]
+        more = start + limit < len(chosen)
+        body = _page(
+            [i.body for i in page],
+            {"total": len(chosen), "next": _cursor(page[-1].entry.id) if more else None},
+        )
+        return _answer(request, body, snap.modified)
+
+    @app.get(
+        "/api/procedures/{procedure_id}",
+        response_class=Response,
+        responses={200: {"model": Entry}, 404: {"description": "No such procedure."}},
+    )
+    def procedure(request: Request, procedure_id: str) -> Response:
+        """One procedure."""
+        item = data.current().by_id.get(procedure_id)
+        if item is None:
+            raise HTTPException(404, f"no procedure {procedure_id!r}")
+        return _answer(request, item.body, item.entry.updated_at)
+
+    @app.get("/api/changes", response_class=Response, responses={200: {"model": ChangePage}})
+    def changes(
+        request: Request,
+        since: datetime | None = None,
+        limit: Limit = 100,
+        cursor: str | None = None,
+    ) -> Response:
+        """Change-set events that touched a procedure, oldest first, from ``since``."""
+        snap: Snapshot = data.current()
+        after = _uncursor(cursor)
+        rows = snap.changes
+        if since is not None:
+            moment = since if since.tzinfo else since.astimezone()
+            rows = [c for c in rows if datetime.fromisoformat(c["at"]) >= moment]
+        keyed = [((c["at"], c["source"], c["change"], c["procedure"]), c) for c in rows]
+        if after is not None:
+            keyed = [(k, c) for k, c in keyed if list(k) > after]
+        page = keyed[:limit]
+        more = len(keyed) > limit
+        body = _page(
+            [json.dumps(c, ensure_ascii=False).encode() for _, c in page],
+            {"next": _cursor(list(page[-1][0])) if more else None},
+        )
+        return _answer(request, body, snap.modified)
+
+    @app.get("/api/sources", response_class=Response, responses={200: {"model": SourceList}})
+    def sources(request: Request) -> Response:
+        """The watched sources: latest version, when it was captured, status."""
+        snap = data.current()
+        body = _page([json.dumps(s, ensure_ascii=False).encode() for s in snap.sources], {})
+        return _answer(request, body, snap.modified)
+
+    return app

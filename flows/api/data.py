@@ -1,0 +1,104 @@
+"""What the read API serves, loaded from the store: the catalog's entries (each already
+serialised, with a folded text for queries), the change-set events, and the sources. It
+is reloaded when ``catalog.json`` changes, checked at most every few seconds."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from extractors.catalog import Catalog, Entry
+from extractors.normalize import normalize_text
+from flows.catalog import load_catalog
+from flows.store import Store
+
+RECHECK = 5.0  # seconds between two looks at catalog.json
+_ALEFS = str.maketrans("أإآٱ", "اااا")
+
+
+def fold(text: str) -> str:
+    """Text as queries compare it: case-folded, alefs with hamza as bare alef."""
+    return normalize_text(text).translate(_ALEFS).casefold()
+
+
+@dataclass
+class Item:
+    """One entry, ready to serve."""
+
+    entry: Entry
+    body: bytes  # its JSON
+    text: str  # folded titles and steps, for ?q=
+
+
+@dataclass
+class Snapshot:
+    items: list[Item]  # by id
+    by_id: dict[str, Item]
+    changes: list[dict]  # newest last
+    sources: list[dict]
+    modified: datetime
+    etag: str  # of the catalog's bytes
+    loaded_at: float = field(default_factory=time.monotonic)
+
+
+def _snapshot(store: Store, raw: bytes | None, catalog: Catalog | None) -> Snapshot:
+    entries = catalog.entries if catalog else []
+    items = []
+    for e in sorted(entries, key=lambda e: e.id):
+        words = [t.text for t in e.titles]
+        words += [s.text for steps in e.steps.values() for s in steps]
+        body = e.model_dump_json().encode("utf-8")
+        items.append(Item(e, body, fold(" ".join(words))))
+    changes = []
+    for e in entries:
+        for c in e.changes:
+            changes.append({**c.model_dump(mode="json"), "procedure": e.id})
+    changes.sort(key=lambda c: (c["at"], c["source"], c["change"], c["procedure"]))
+    index = store.index().get("sources", {})
+    sources = [
+        {"id": sid, **{k: v for k, v in entry.items() if not isinstance(v, dict | list)}}
+        for sid, entry in sorted(index.items())
+    ]
+    modified = catalog.generated_at if catalog else datetime.fromtimestamp(0, UTC)
+    return Snapshot(
+        items=items,
+        by_id={i.entry.id: i for i in items},
+        changes=changes,
+        sources=sources,
+        modified=modified.astimezone(UTC).replace(microsecond=0),
+        etag=hashlib.sha256(raw or b"").hexdigest()[:32],
+    )
+
+
+class ApiData:
+    """The store's catalog as the API serves it, kept current."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._raw: bytes | None = None
+        self._snap = self._load()
+
+    def _load(self) -> Snapshot:
+        raw = self.store.read_bytes("catalog.json")
+        self._raw = raw
+        return _snapshot(self.store, raw, load_catalog(self.store) if raw else None)
+
+    def current(self) -> Snapshot:
+        """The snapshot; reloaded first when catalog.json changed (looked at every few
+        seconds, by one thread)."""
+        snap = self._snap
+        if time.monotonic() - snap.loaded_at < RECHECK or not self._lock.acquire(blocking=False):
+            return snap
+        try:
+            raw = self.store.read_bytes("catalog.json")
+            if raw != self._raw:
+                self._snap = self._load()
+            else:
+                snap.loaded_at = time.monotonic()
+            return self._snap
+        finally:
+            self._lock.release()

@@ -1,0 +1,209 @@
+"""The procedure catalog: one entry per procedure across sources and languages, its
+conflicts appearing and clearing, ids that survive rewording, its schema and JSON-LD."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from hashlib import sha256
+
+import jsonschema
+import pytest
+
+from extractors.catalog import Catalog, build_catalog, catalog_jsonld, compare
+from extractors.catalog.anchors import View
+from extractors.extract import extract
+from extractors.models import Document, json_schemas
+from tests.conftest import CORPUS, ROOT
+
+ALOUADIFA = CORPUS / "snapshots" / "alouadifa-amo-tadamon" / "2025-09-01.html"
+FRENCH = CORPUS / "snapshots" / "synthetic-amo-tadamon-fr" / "2025-09-01.html"
+AR_ANCHOR = "<li>ألا يكون أفراد الأسرة مشمولين بنظام تأمين إجباري آخر عن المرض.</li>"
+FR_ANCHOR = "<li>Les personnes qui ne sont couvertes"
+
+
+def _doc(html: str, source: str, day: int) -> Document:
+    data = html.encode("utf-8")
+    return extract(
+        data,
+        kind="html",
+        source_id=source,
+        fetched_at=datetime(2025, 10, day, tzinfo=UTC),
+        sha256=sha256(data).hexdigest(),
+        snapshot="snapshots/x",
+    )
+
+
+def _arabic(rate: str) -> str:
+    page = ALOUADIFA.read_text(encoding="utf-8")
+    assert AR_ANCHOR in page
+    return page.replace(
+        AR_ANCHOR, AR_ANCHOR + f"\n<li>نسبة التغطية {rate} من التعريفة الوطنية.</li>"
+    )
+
+
+def _french(rate: str, title: str | None = None) -> str:
+    page = FRENCH.read_text(encoding="utf-8")
+    assert FR_ANCHOR in page
+    page = page.replace(
+        FR_ANCHOR, f"<li>Le taux de couverture est de {rate} du tarif national.</li>\n" + FR_ANCHOR
+    )
+    return page.replace("Étapes de l'inscription à l'AMO Tadamon", title) if title else page
+
+
+def _tadamon(catalog: Catalog):
+    found = [
+        e
+        for e in catalog.entries
+        if "AMO-TADAMON" in e.schemes
+        and "enrol" in e.actions
+        and any(m.source == "fr-page" for m in e.sources)
+    ]
+    assert len(found) == 1, [e.titles for e in catalog.entries]
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def versions() -> dict[str, Document]:
+    return {
+        "ar1": _doc(_arabic("90%"), "ar-page", 1),
+        "fr1": _doc(_french("90 %"), "fr-page", 2),
+        "ar2": _doc(_arabic("95%"), "ar-page", 10),
+        "fr2": _doc(_french("95 %"), "fr-page", 12),
+        "fr3": _doc(_french("95 %", "Comment s'inscrire à l'AMO Tadamon"), "fr-page", 20),
+    }
+
+
+def test_one_entry_for_the_tadamon_enrolment_in_arabic_and_french(versions) -> None:
+    catalog = build_catalog([versions["ar1"], versions["fr1"]])
+    entry = _tadamon(catalog)
+    assert entry.languages == ["ar", "fr"]
+    assert {m.source for m in entry.sources} == {"ar-page", "fr-page"}
+    assert set(entry.steps) == {"ar", "fr"}
+    assert [s.urls for s in entry.steps["fr"][:2]] == [["www.rnp.ma"], ["www.rsu.ma"]]
+    assert all(s.sources and s.sources[0].source == "fr-page" for s in entry.steps["fr"])
+    assert all(s.sources[0].block_id for s in entry.steps["ar"])
+    assert {"RNP", "RSU"} <= set(entry.institutions)
+    assert {c.value for c in entry.channels if c.type == "online"} >= {"www.rnp.ma", "www.rsu.ma"}
+    rates = [f for f in entry.figures if f.unit == "percent"]
+    assert [(f.value, sorted({r.source for r in f.sources})) for f in rates] == [
+        ("90%", ["ar-page", "fr-page"])
+    ]
+    # the other procedure of the Arabic page (no SMS after registering) stays apart
+    assert len(catalog.entries) == 2
+    assert not [c for c in entry.conflicts if c.field == "figure"]
+
+
+def test_a_rate_changed_on_one_source_is_a_conflict_until_the_other_follows(versions) -> None:
+    first = build_catalog([versions["ar1"], versions["fr1"]])
+    ahead = build_catalog([versions["ar2"], versions["fr1"]], previous=first)
+    entry = _tadamon(ahead)
+    rate = [c for c in entry.conflicts if c.field == "figure" and c.key == "percent"]
+    assert len(rate) == 1
+    values = {v.value: sorted({r.source for r in v.sources}) for v in rate[0].values}
+    assert values == {"90%": ["fr-page"], "95%": ["ar-page"]}
+    assert all(r.block_id for v in rate[0].values for r in v.sources)
+    assert entry.id == _tadamon(first).id
+
+    followed = build_catalog([versions["ar2"], versions["fr2"]], previous=ahead)
+    entry = _tadamon(followed)
+    assert not [c for c in entry.conflicts if c.field == "figure"]
+    assert [f.value for f in entry.figures if f.unit == "percent"] == ["95%"]
+    assert entry.id == _tadamon(first).id
+
+
+def test_the_entry_id_survives_a_reworded_title(versions) -> None:
+    before = build_catalog([versions["ar2"], versions["fr2"]])
+    after = build_catalog([versions["ar2"], versions["fr3"]], previous=before)
+    old, new = _tadamon(before), _tadamon(after)
+    assert old.sources != new.sources  # the French procedure's own id moved with its title
+    assert new.id == old.id
+    # without the previous catalog the id would have been a new one
+    assert _tadamon(build_catalog([versions["ar2"], versions["fr3"]])).id != old.id
+
+
+def test_changes_that_touched_the_procedure_are_listed() -> None:
+    from extractors.changes import diff
+
+    old = _doc(_arabic("90%"), "ar-page", 1)
+    page = _arabic("90%").replace(
+        "<h2>3. إجراءات ما بعد تقديم الطلب</h2>",
+        "<h2>الخطوة الرابعة: تتبع الطلب عبر الموقع الرسمي Amotadamon.ma</h2>\n"
+        "<ul><li>يتم إدخال رقم الوصل لمعرفة حالة الطلب.</li></ul>\n"
+        "<h2>3. إجراءات ما بعد تقديم الطلب</h2>",
+    )
+    new = _doc(page, "ar-page", 9)
+    changes = diff(old, new)
+    catalog = build_catalog([new], {"ar-page": [changes]})
+    entry = next(e for e in catalog.entries if len(e.steps.get("ar", [])) == 4)
+    assert [c.kind for c in entry.changes] == ["step_added"]
+    assert entry.updated_at == new.source.fetched_at
+
+
+def _view(key, lang, title, steps, urls=()) -> View:
+    return View(key=key, lang=lang, title=title, steps=steps, urls=list(urls))
+
+
+def test_different_schemes_or_actions_never_merge() -> None:
+    tadamon = _view(
+        ("a", "p1"), "fr", "Inscription à l'AMO Tadamon", ["S'inscrire au RSU"], ["www.rsu.ma"]
+    )
+    students = _view(
+        ("b", "p1"), "fr", "Inscription à l'AMO des étudiants", ["S'inscrire"], ["www.rsu.ma"]
+    )
+    refund = _view(
+        ("c", "p1"),
+        "fr",
+        "Remboursement AMO Tadamon",
+        ["Déposer la feuille de soins"],
+        ["www.rsu.ma"],
+    )
+    same = _view(
+        ("d", "p9"),
+        "ar",
+        "التسجيل في أمو تضامن",
+        ["التسجيل في السجل الاجتماعي الموحد"],
+        ["https://www.rsu.ma/"],
+    )
+    assert compare(tadamon, students).vetoed
+    assert compare(tadamon, refund).vetoed
+    verdict = compare(tadamon, same)
+    assert verdict.same and {"url", "scheme", "action"} <= set(verdict.reasons)
+    # two procedures of one page in one language are two
+    assert compare(tadamon, _view(("a", "p2"), "fr", "Inscription à l'AMO Tadamon", [])).vetoed
+
+
+def test_schema_is_published_and_the_catalog_validates(versions) -> None:
+    schema = json_schemas()["catalog"]
+    committed = json.loads((ROOT / "extractors" / "schemas" / "catalog.schema.json").read_text())
+    assert committed == schema
+    catalog = build_catalog([versions["ar2"], versions["fr1"]])
+    jsonschema.validate(json.loads(catalog.model_dump_json()), schema)
+    broken = json.loads(catalog.model_dump_json())
+    del broken["entries"][0]["sources"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def test_json_ld_is_schema_org_government_services_with_howtos(versions) -> None:
+    from pyld import jsonld
+
+    catalog = build_catalog([versions["ar1"], versions["fr1"]])
+    doc = catalog_jsonld(catalog)
+    expanded = jsonld.expand(doc)  # an inline context: nothing is fetched
+    so = "https://schema.org/"
+    services = [n for n in expanded if so + "GovernmentService" in n.get("@type", [])]
+    assert len(services) == len(catalog.entries)
+    tadamon = next(n for n in services if len(n[so + "subjectOf"]) == 2)
+    howtos = tadamon[so + "subjectOf"]
+    assert {h["@type"][0] for h in howtos} == {so + "HowTo"}
+    langs = {h[so + "inLanguage"][0]["@value"] for h in howtos}
+    assert langs == {"ar", "fr"}
+    steps = next(h for h in howtos if h[so + "inLanguage"][0]["@value"] == "fr")[so + "step"]
+    assert [s["@type"][0] for s in steps] == [so + "HowToStep"] * 3
+    assert steps[0][so + "text"][0]["@language"] == "fr"
+    names = {n["@language"] for n in tadamon[so + "name"]}
+    assert names == {"ar", "fr"}
+    # and it round-trips through RDF: every node and value is well formed
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    assert "<https://schema.org/HowToStep>" in nquads
