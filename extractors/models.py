@@ -310,7 +310,7 @@ class ChangeSet(_Model):
 
 def json_schemas() -> dict[str, dict]:
     """The published JSON Schemas, by name."""
-    from .catalog.models import Catalog  # the catalog's models build on these
+    from .catalog import Catalog  # the catalog's models build on these
 
     schemas = {
         "document": Document,

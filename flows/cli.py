@@ -573,7 +573,7 @@ def serve(
 def _web_commands() -> None:
     """``dalil users …``, ``dalil web`` (flows/web/commands.py) and ``dalil api``
     (flows/api/commands.py)."""
-    from flows.api.commands import api, token
+    from flows.api import api, token
     from flows.web.commands import users_app, web
 
     users_app.command("token")(token)

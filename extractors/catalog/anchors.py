@@ -51,7 +51,9 @@ class Anchors:
     figures: frozenset[str]
     institutions: frozenset[str]
     schemes: frozenset[str]
+    insurers: frozenset[str]  # CNSS, CNOPS...: the bodies that run the schemes
     actions: frozenset[str]  # of the title, else of the steps
+    titled: bool  # whether the actions come from the title
     steps: int
     title_words: frozenset[str]
 
@@ -68,7 +70,7 @@ def host_of(url: str) -> str:
 
 
 @cache
-def _terms() -> dict[str, dict[str, list[str]]]:
+def _terms() -> dict:
     return json.loads(_TERMS.read_text(encoding="utf-8"))
 
 
@@ -117,17 +119,24 @@ def title_words(title: str) -> frozenset[str]:
 
 def anchors(view: View) -> Anchors:
     text = " ".join([view.title, *view.steps, *view.details])
-    schemes = named("schemes", " ".join([view.title, *view.steps])) or named(
-        "schemes", view.context
+    schemes = (
+        named("schemes", view.title) or named("schemes", text) or named("schemes", view.context)
     )
-    actions = named("actions", view.title) or named("actions", " ".join(view.steps[:3]))
+    institutions = named("institutions", text)
+    titled = named("actions", view.title)
+    actions = titled or named("actions", " ".join(view.steps[:3]))
+    if not actions and schemes:
+        actions = frozenset({"enrol"})  # who may join a scheme, and how: its enrolment
+    insurers = institutions & frozenset(_terms()["insurers"])
     return Anchors(
         urls=frozenset(url_key(u) for u in view.urls),
         hosts=frozenset(host_of(u) for u in view.urls),
         figures=frozenset(view.figures),
-        institutions=named("institutions", text),
+        institutions=institutions,
         schemes=schemes,
+        insurers=insurers,
         actions=actions,
+        titled=bool(titled),
         steps=len(view.steps),
         title_words=title_words(view.title),
     )

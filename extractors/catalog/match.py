@@ -5,6 +5,7 @@ a missed one, so the bar is high and the vetoes are hard."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 
 from .anchors import Anchors, View, anchors
 
@@ -40,8 +41,10 @@ def veto(a: View, b: View, x: Anchors, y: Anchors) -> str | None:
         return "one page, two procedures"
     if x.schemes and y.schemes and not x.schemes & y.schemes:
         return "different schemes"
-    if x.actions and y.actions and not x.actions & y.actions:
-        return "different actions"
+    if len(x.insurers) == len(y.insurers) == 1 and x.insurers != y.insurers:
+        return "different insurers"
+    if x.titled and y.titled and not x.actions & y.actions:
+        return "titles ask for different things"
     return None
 
 
@@ -67,25 +70,37 @@ def compare(a: View, b: View, x: Anchors | None = None, y: Anchors | None = None
     add("steps", float(x.steps == y.steps > 1))
     if a.lang == b.lang:
         add("title", overlap(x.title_words, y.title_words))
-    return Verdict(score >= THRESHOLD, round(score, 2), tuple(reasons))
+    # one scheme (or insurer) and one thing asked: the same procedure in any words
+    regime = x.schemes & y.schemes or (not x.schemes and not y.schemes and x.insurers & y.insurers)
+    identity = bool(regime and x.actions & y.actions)
+    if identity:
+        reasons.append("identity")
+    return Verdict(identity or score >= THRESHOLD, round(score, 2), tuple(reasons))
 
 
 def clusters(views: list[View]) -> list[list[View]]:
-    """Group the procedures: each joins the group it matches best, when it matches one of
-    its members and none of them vetoes it; otherwise it starts a group."""
-    found = {id(v): anchors(v) for v in views}
-    groups: list[list[View]] = []
-    for view in views:
-        best, best_score = None, 0.0
-        for group in groups:
-            verdicts = [compare(view, m, found[id(view)], found[id(m)]) for m in group]
-            if any(v.vetoed for v in verdicts):
-                continue
-            top = max(v.score for v in verdicts)
-            if any(v.same for v in verdicts) and top > best_score:
-                best, best_score = group, top
-        if best is None:
-            groups.append([view])
-        else:
-            best.append(view)
-    return groups
+    """Group the procedures: the pairs judged the same are joined strongest first, unless
+    a member of one group vetoes a member of the other (so a weak match never pulls a
+    procedure away from a stronger one, and a group never holds two procedures of one
+    page in one language)."""
+    found = [anchors(v) for v in views]
+    vetoed: set[tuple[int, int]] = set()
+    edges: list[tuple[float, int, int]] = []
+    for i, j in combinations(range(len(views)), 2):
+        verdict = compare(views[i], views[j], found[i], found[j])
+        if verdict.vetoed:
+            vetoed.add((i, j))
+        elif verdict.same:
+            edges.append((-verdict.score, i, j))
+    group = list(range(len(views)))
+    members = {i: [i] for i in group}
+    for _, i, j in sorted(edges):
+        gi, gj = group[i], group[j]
+        if gi == gj or any(
+            (min(a, b), max(a, b)) in vetoed for a in members[gi] for b in members[gj]
+        ):
+            continue
+        for k in members[gj]:
+            group[k] = gi
+        members[gi] += members.pop(gj)
+    return [[views[k] for k in sorted(ks)] for _, ks in sorted(members.items())]

@@ -124,5 +124,5 @@ class Entry(_Model):
 
 class Catalog(_Model):
     schema_version: str = SCHEMA_VERSION
-    generated_at: AwareDatetime
+    generated_at: AwareDatetime = Field(description="When its entries last changed.")
     entries: list[Entry] = Field(default_factory=list)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
 
@@ -24,6 +25,7 @@ from .data import ApiData, Snapshot, fold
 from .tokens import Tokens
 
 MAX_LIMIT = 200
+ANSWERS_KEPT = 4096  # answers kept per catalog snapshot, by path and query
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
 
 
@@ -66,9 +68,8 @@ def _uncursor(cursor: str | None) -> Any:
         raise HTTPException(400, "bad cursor: pass back the `next` of the previous page") from None
 
 
-def _answer(request: Request, body: bytes, modified: datetime) -> Response:
+def _answer(request: Request, body: bytes, etag: str, modified: datetime) -> Response:
     """``body`` as JSON with its validators, or 304 when the request's match."""
-    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     headers = {
         "ETag": etag,
         "Last-Modified": format_datetime(modified, usegmt=True),
@@ -88,6 +89,20 @@ def _answer(request: Request, body: bytes, modified: datetime) -> Response:
         except (TypeError, ValueError):
             pass  # an unreadable date: answer in full
     return Response(body, media_type="application/json", headers=headers)
+
+
+def _respond(
+    request: Request, snap: Snapshot, build: Callable[[], bytes], modified: datetime
+) -> Response:
+    """The answer to this path and query, built once per catalog snapshot."""
+    key = f"{request.url.path}?{request.url.query}"
+    found = snap.answers.get(key)
+    if found is None:
+        body = build()
+        found = (body, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+        if len(snap.answers) < ANSWERS_KEPT:
+            snap.answers[key] = found
+    return _answer(request, *found, modified)
 
 
 def _page(items: list[bytes], extra: dict[str, Any]) -> bytes:
@@ -138,26 +153,26 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
         snap = data.current()
         after = _uncursor(cursor)
         wanted = fold(q) if q else None
-        chosen = [
-            i
-            for i in snap.items
-            if (lang is None or lang in i.entry.languages)
-            and (scheme is None or scheme.upper() in i.entry.schemes)
-            and (institution is None or institution.upper() in i.entry.institutions)
-            and (wanted is None or wanted in i.text)
-        ]
-        start = (
-            0
-            if after is None
-            else next((n for n, i in enumerate(chosen) if i.entry.id > after), len(chosen))
-        )
-        page = chosen[start : start + limit]
-        more = start + limit < len(chosen)
-        body = _page(
-            [i.body for i in page],
-            {"total": len(chosen), "next": _cursor(page[-1].entry.id) if more else None},
-        )
-        return _answer(request, body, snap.modified)
+
+        def build() -> bytes:
+            chosen = [
+                i
+                for i in snap.items
+                if (lang is None or lang in i.entry.languages)
+                and (scheme is None or scheme.upper() in i.entry.schemes)
+                and (institution is None or institution.upper() in i.entry.institutions)
+                and (wanted is None or wanted in i.text)
+            ]
+            start = next((n for n, i in enumerate(chosen) if i.entry.id > after), len(chosen))
+            start = 0 if after is None else start
+            page = chosen[start : start + limit]
+            more = start + limit < len(chosen)
+            return _page(
+                [i.body for i in page],
+                {"total": len(chosen), "next": _cursor(page[-1].entry.id) if more else None},
+            )
+
+        return _respond(request, snap, build, snap.modified)
 
     @app.get(
         "/api/procedures/{procedure_id}",
@@ -166,10 +181,11 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
     )
     def procedure(request: Request, procedure_id: str) -> Response:
         """One procedure."""
-        item = data.current().by_id.get(procedure_id)
+        snap = data.current()
+        item = snap.by_id.get(procedure_id)
         if item is None:
             raise HTTPException(404, f"no procedure {procedure_id!r}")
-        return _answer(request, item.body, item.entry.updated_at)
+        return _respond(request, snap, lambda: item.body, item.entry.updated_at)
 
     @app.get("/api/changes", response_class=Response, responses={200: {"model": ChangePage}})
     def changes(
@@ -179,28 +195,31 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
         cursor: str | None = None,
     ) -> Response:
         """Change-set events that touched a procedure, oldest first, from ``since``."""
-        snap: Snapshot = data.current()
+        snap = data.current()
         after = _uncursor(cursor)
-        rows = snap.changes
-        if since is not None:
-            moment = since if since.tzinfo else since.astimezone()
-            rows = [c for c in rows if datetime.fromisoformat(c["at"]) >= moment]
-        keyed = [((c["at"], c["source"], c["change"], c["procedure"]), c) for c in rows]
-        if after is not None:
-            keyed = [(k, c) for k, c in keyed if list(k) > after]
-        page = keyed[:limit]
-        more = len(keyed) > limit
-        body = _page(
-            [json.dumps(c, ensure_ascii=False).encode() for _, c in page],
-            {"next": _cursor(list(page[-1][0])) if more else None},
-        )
-        return _answer(request, body, snap.modified)
+
+        def build() -> bytes:
+            rows = snap.changes
+            if since is not None:
+                moment = since if since.tzinfo else since.replace(tzinfo=UTC)  # naive: UTC
+                rows = [c for c in rows if datetime.fromisoformat(c["at"]) >= moment]
+            keyed = [((c["at"], c["source"], c["change"], c["procedure"]), c) for c in rows]
+            if after is not None:
+                keyed = [(k, c) for k, c in keyed if list(k) > after]
+            page = keyed[:limit]
+            more = len(keyed) > limit
+            return _page(
+                [json.dumps(c, ensure_ascii=False).encode() for _, c in page],
+                {"next": _cursor(list(page[-1][0])) if more else None},
+            )
+
+        return _respond(request, snap, build, snap.modified)
 
     @app.get("/api/sources", response_class=Response, responses={200: {"model": SourceList}})
     def sources(request: Request) -> Response:
         """The watched sources: latest version, when it was captured, status."""
         snap = data.current()
         body = _page([json.dumps(s, ensure_ascii=False).encode() for s in snap.sources], {})
-        return _answer(request, body, snap.modified)
+        return _respond(request, snap, lambda: body, snap.modified)
 
     return app

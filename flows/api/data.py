@@ -42,6 +42,7 @@ class Snapshot:
     modified: datetime
     etag: str  # of the catalog's bytes
     loaded_at: float = field(default_factory=time.monotonic)
+    answers: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # (body, ETag)
 
 
 def _snapshot(store: Store, raw: bytes | None, catalog: Catalog | None) -> Snapshot:

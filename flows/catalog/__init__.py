@@ -1,5 +1,5 @@
-"""The procedure catalog in the store: built after each refresh from every source's
-published Document (``catalog.json``, ``catalog.jsonld``), and shown as a terminal table
+"""The procedure catalog in the store: every source's published Document in, after each
+refresh, ``catalog.json`` and ``catalog.jsonld`` out; and a terminal table of it
 (``dalil catalog``)."""
 
 from .publish import load_catalog, publish_catalog, refresh_catalog

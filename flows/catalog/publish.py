@@ -39,8 +39,12 @@ def publish_catalog(store: Store) -> Catalog:
         previous = load_catalog(store)
     except StoreError:
         previous = None  # unreadable: rebuilt from scratch, ids afresh
-    newest = max((d.source.fetched_at for d in docs), default=datetime.fromtimestamp(0, UTC))
-    catalog = build_catalog(docs, changesets, previous, now=newest)
+    catalog = build_catalog(docs, changesets, previous)
+    # generated_at says when the entries last changed: the API's Last-Modified
+    if previous is not None and previous.entries == catalog.entries:
+        catalog.generated_at = previous.generated_at
+    else:
+        catalog.generated_at = datetime.now(UTC).replace(microsecond=0)
     store.write_if_changed(catalog, CATALOG)
     store.write_if_changed(
         json.dumps(catalog_jsonld(catalog), ensure_ascii=False, indent=2).encode("utf-8"), JSONLD

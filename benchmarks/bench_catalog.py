@@ -1,0 +1,115 @@
+"""Benchmark: merging procedures across sources and languages, on labelled pairs of
+procedures copied from real public pages (`benchmarks/data/catalog_pairs/`: sources,
+licences and how they were labelled in its README).
+
+Each record (title, steps, eligibility, documents, URLs and figures as written on its page)
+becomes the catalog's view of a procedure; each labelled pair is judged by the catalog's
+matcher (`extractors.catalog.compare`), and by a baseline that merges two procedures of
+one language whose titles share half their words (what merging by title alone gives).
+Pairs are split by a stable hash: a third held out of tuning. Reported: precision and
+recall of "same", per split, and the wrong merges.
+
+Usage: uv run python benchmarks/bench_catalog.py [--show]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from extractors.catalog import View, comparable, compare  # noqa: E402
+from extractors.catalog.anchors import title_words  # noqa: E402
+from extractors.catalog.match import overlap  # noqa: E402
+from extractors.fields import text_figures  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data" / "catalog_pairs"
+
+
+def view(record: dict) -> View:
+    figures = set()
+    for text in record.get("figures", []):
+        for fig in text_figures(text, record["lang"]):
+            if fig.unit != "date" and (value := comparable(fig)):
+                figures.add(value)
+    return View(
+        key=(record["source_url"], record["id"]),
+        lang=record["lang"],
+        title=record["title"],
+        steps=list(record.get("steps", [])),
+        details=[*record.get("eligibility", []), *record.get("required_documents", [])],
+        urls=list(record.get("urls", [])),
+        figures=figures,
+    )
+
+
+def by_title(a: View, b: View) -> bool:
+    """The baseline: one language, titles sharing half their words."""
+    return a.lang == b.lang and overlap(title_words(a.title), title_words(b.title)) >= 0.5
+
+
+def held_out(pair: dict) -> bool:
+    return zlib.crc32(f"{pair['a']}|{pair['b']}".encode()) % 3 == 0
+
+
+def scores(results: list[tuple[bool, bool]]) -> tuple[float, float, int, int]:
+    """(precision, recall, wrong merges, missed merges) of predicted "same"."""
+    tp = sum(p and g for p, g in results)
+    fp = sum(p and not g for p, g in results)
+    fn = sum(g and not p for p, g in results)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return precision, recall, fp, fn
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--show",
+        action="store_true",
+        help="Print the tuning pairs judged wrong (not the held out).",
+    )
+    args = parser.parse_args()
+    records = {r["id"]: r for r in json.loads((DATA / "procedures.json").read_text("utf-8"))}
+    pairs = json.loads((DATA / "pairs.json").read_text("utf-8"))
+    views = {k: view(r) for k, r in records.items()}
+    rows: dict[str, dict[str, list[tuple[bool, bool]]]] = {}
+    for pair in pairs:
+        a, b = views[pair["a"]], views[pair["b"]]
+        verdict = compare(a, b)
+        split = "held out" if held_out(pair) else "tuning"
+        for name, predicted in (("catalog", verdict.same), ("title baseline", by_title(a, b))):
+            for group in (split, "all"):
+                rows.setdefault(name, {}).setdefault(group, []).append((predicted, pair["same"]))
+        if args.show and verdict.same != pair["same"] and split == "tuning":
+            cross = "" if a.lang == b.lang else f" ({a.lang}-{b.lang})"
+            print(
+                f"{'WRONG MERGE' if verdict.same else 'missed'}{cross}: {pair['a']} / "
+                f"{pair['b']}: score {verdict.score} {verdict.reasons}; {pair.get('why', '')}"
+            )
+    same = sum(p["same"] for p in pairs)
+    cross = sum(p["same"] and records[p["a"]]["lang"] != records[p["b"]]["lang"] for p in pairs)
+    print(
+        f"{len(records)} procedures, {len(pairs)} pairs ({same} same, {cross} of them across "
+        f"languages; {len(pairs) - same} not same); held out: "
+        f"{sum(held_out(p) for p in pairs)} pairs\n"
+    )
+    print("| matcher | split | pairs | precision | recall | wrong merges | missed |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for name, groups in rows.items():
+        for group in ("tuning", "held out", "all"):
+            results = groups.get(group, [])
+            precision, recall, fp, fn = scores(results)
+            print(
+                f"| {name} | {group} | {len(results)} | {precision:.2f} | {recall:.2f} "
+                f"| {fp} | {fn} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
