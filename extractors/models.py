@@ -45,6 +45,11 @@ def version_id(captured_at: datetime, sha256: str) -> str:
     return f"{captured_at.astimezone(UTC):%Y%m%dT%H%M%SZ}-{sha256[:12]}"
 
 
+def version_time(version: str) -> datetime:
+    """The capture time a version id starts with (``20250901T000000Z-…``)."""
+    return datetime.strptime(version.split("-", 1)[0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

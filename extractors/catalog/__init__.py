@@ -1,7 +1,7 @@
 """The procedure catalog: the latest Documents in, one entry per procedure out, merged
 across sources and languages (``build_catalog``), as JSON or schema.org JSON-LD."""
 
-from .anchors import View, anchors
+from .anchors import View, anchors, fold
 from .build import build_catalog, comparable
 from .jsonld import catalog_jsonld
 from .match import Verdict, clusters, compare
@@ -19,4 +19,5 @@ __all__ = [
     "clusters",
     "comparable",
     "compare",
+    "fold",
 ]

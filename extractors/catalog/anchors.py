@@ -90,29 +90,29 @@ def _patterns(group: str) -> dict[str, re.Pattern[str]]:
     out = {}
     for key, names in cues.items():
         parts = []
-        for name in sorted({_fold(n) for n in names}, key=len, reverse=True):
+        for name in sorted({fold(n) for n in names}, key=len, reverse=True):
             body = re.escape(name).replace(r"\ ", r"[\s-]+")
             if _AR.search(name):
                 parts.append(rf"(?<![\w])[وفبل]{{0,2}}{body}")
             else:
-                parts.append(rf"(?<![\w]){body}")
+                parts.append(rf"(?<![\w]){body}")  # on word starts: inflections too
         out[key] = re.compile("|".join(parts), re.I)
     return out
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Compared as: normalised, alefs with hamza as bare alef, apostrophes as one."""
     return normalize_text(text).translate(_ALEFS).replace("’", "'").lower()
 
 
 def named(group: str, text: str) -> frozenset[str]:
     """The ids of ``group`` (schemes, actions, institutions) that ``text`` names."""
-    folded = _fold(text)
+    folded = fold(text)
     return frozenset(k for k, rx in _patterns(group).items() if rx.search(folded))
 
 
 def title_words(title: str) -> frozenset[str]:
-    words = {w for w in _WORD.findall(_fold(title)) if w not in STOP_TITLE and not w.isdigit()}
+    words = {w for w in _WORD.findall(fold(title)) if w not in STOP_TITLE and not w.isdigit()}
     # Arabic: the article and one-letter prefixes do not make another word
     return frozenset(re.sub(r"^(?:[وفبل]?ال|[وفبل])(?=\w{3})", "", w) for w in words)
 

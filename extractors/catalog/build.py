@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from ..models import ChangeSet, Document, Figure, Procedure
+from ..models import ChangeSet, Document, Figure, Procedure, version_time
 from ..normalize import normalize_text
 from .anchors import View, anchors, host_of, title_words, url_key
 from .match import clusters, overlap
@@ -217,7 +217,7 @@ def _changes(members: list[_Found], changesets: dict[str, list[ChangeSet]]) -> l
         for cs in changesets.get(m.doc.source.id, []):
             if cs.technical_upgrade:
                 continue
-            at = _version_time(cs.to_version)
+            at = version_time(cs.to_version)
             for c in cs.changes:
                 area, _, rest = c.path.partition("/")
                 touches = (
@@ -239,10 +239,6 @@ def _changes(members: list[_Found], changesets: dict[str, list[ChangeSet]]) -> l
                         )
                     )
     return sorted(out, key=lambda c: (c.at, c.source, c.change))
-
-
-def _version_time(version: str) -> datetime:
-    return datetime.strptime(version.split("-", 1)[0] + "+0000", "%Y%m%dT%H%M%SZ%z")
 
 
 def _entry(members: list[_Found], changesets: dict[str, list[ChangeSet]]) -> Entry:

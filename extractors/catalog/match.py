@@ -71,8 +71,9 @@ def compare(a: View, b: View, x: Anchors | None = None, y: Anchors | None = None
     if a.lang == b.lang:
         add("title", overlap(x.title_words, y.title_words))
     # one scheme (or insurer) and one thing asked: the same procedure in any words
-    regime = x.schemes & y.schemes or (not x.schemes and not y.schemes and x.insurers & y.insurers)
-    identity = bool(regime and x.actions & y.actions)
+    # an insurer runs many procedures: without a scheme, both titles must say the action
+    insurer = not x.schemes and not y.schemes and x.insurers & y.insurers and x.titled and y.titled
+    identity = bool((x.schemes & y.schemes or insurer) and x.actions & y.actions)
     if identity:
         reasons.append("identity")
     return Verdict(identity or score >= THRESHOLD, round(score, 2), tuple(reasons))

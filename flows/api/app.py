@@ -18,10 +18,10 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from extractors.catalog import Entry
+from extractors.catalog import Entry, fold
 from flows.store import Store
 
-from .data import ApiData, Snapshot, fold
+from .data import ApiData, Snapshot
 from .tokens import Tokens
 
 MAX_LIMIT = 200
@@ -163,8 +163,9 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
                 and (institution is None or institution.upper() in i.entry.institutions)
                 and (wanted is None or wanted in i.text)
             ]
-            start = next((n for n, i in enumerate(chosen) if i.entry.id > after), len(chosen))
-            start = 0 if after is None else start
+            start = 0
+            if after is not None:
+                start = next((n for n, i in enumerate(chosen) if i.entry.id > after), len(chosen))
             page = chosen[start : start + limit]
             more = start + limit < len(chosen)
             return _page(

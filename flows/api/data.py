@@ -10,18 +10,11 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from extractors.catalog import Catalog, Entry
-from extractors.normalize import normalize_text
+from extractors.catalog import Catalog, Entry, fold
 from flows.catalog import load_catalog
 from flows.store import Store
 
 RECHECK = 5.0  # seconds between two looks at catalog.json
-_ALEFS = str.maketrans("أإآٱ", "اااا")
-
-
-def fold(text: str) -> str:
-    """Text as queries compare it: case-folded, alefs with hamza as bare alef."""
-    return normalize_text(text).translate(_ALEFS).casefold()
 
 
 @dataclass

@@ -1,8 +1,10 @@
 """Reports: change sets and run outcomes in; Markdown summaries, Atom feeds, Prefect table
 rows and terminal tables out. Technical upgrades and reverts are never alerts."""
 
+from extractors.models import version_time
+
 from .atom import atom_feed
-from .changesets import is_alert, one_line, version_time
+from .changesets import is_alert, one_line
 from .markdown import changeset_markdown, table_rows
 from .summary import (
     as_text,

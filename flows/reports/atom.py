@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from extractors.models import ChangeSet, ParityGap
+from extractors.models import ChangeSet, ParityGap, version_time
 
-from .changesets import ALERTING, arrow, is_alert, one_line, version_time
+from .changesets import ALERTING, arrow, is_alert, one_line
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

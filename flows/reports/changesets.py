@@ -7,8 +7,6 @@ technical upgrade (re-extraction) and a revert to an earlier version are never a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from extractors.models import Change, ChangeSet
 
 ALERTING = ("substantive", "editorial")
@@ -21,11 +19,6 @@ def is_alert(changeset: ChangeSet) -> bool:
         and changeset.revert_of is None
         and any(c.significance in ALERTING for c in changeset.changes)
     )
-
-
-def version_time(version: str) -> datetime:
-    """The capture time a version id starts with (``20250901T000000Z-…``)."""
-    return datetime.strptime(version.split("-", 1)[0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
 
 
 def arrow(change: Change) -> str:
