@@ -4,13 +4,16 @@ A store is made with a catalog of 1,000 procedures: the entries of the shipped c
 catalog (a refresh of `corpus/`), copied with new ids, titles, languages and schemes so that
 filters pick different subsets. Two servers run on loopback, each a uvicorn process of its
 own: the API (token check, filters, cursor pages, ETags), and, as the baseline,
-Starlette's static-file server holding the same answers as files (what a CDN in front of
-`catalog.json` could do at best). 50 client threads, each with its own token, ask in
+Starlette's static-file server holding the same answers as files (what serving
+pre-built JSON files would cost). 50 client threads, each with its own token, ask in
 turn for the first page, filtered pages (language, scheme, text query), a next page by
-cursor, one procedure, and a conditional request that gets 304. The baseline clients ask
-for the same bodies as files. Reported: p50/p95 latency and errors, and the ratio.
+cursor, one procedure, and a conditional request that gets 304 (clients spread over 2
+processes by default, so that they wait for the server, not for one interpreter lock).
+The baseline clients ask for the same bodies as files. Reported: p50/p95 latency and
+errors, and the ratio.
 
 Usage: uv run python benchmarks/bench_api.py [--procedures 1000] [--requests 40]
+       [--client-processes 2]
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -159,10 +162,24 @@ def client(
     return latencies, errors
 
 
-def load(base: str, tokens: list[str | None], paths: list[str], requests: int) -> dict:
-    ready = threading.Barrier(CLIENTS)
-    with ThreadPoolExecutor(CLIENTS) as pool:
-        results = list(pool.map(lambda t: client(base, t, paths, requests, ready), tokens))
+def _threads(base: str, tokens: list[str | None], paths: list[str], requests: int) -> list:
+    """One client process: a thread per token, started together."""
+    ready = threading.Barrier(len(tokens))
+    with ThreadPoolExecutor(len(tokens)) as pool:
+        return list(pool.map(lambda t: client(base, t, paths, requests, ready), tokens))
+
+
+def load(
+    base: str, tokens: list[str | None], paths: list[str], requests: int, processes: int
+) -> dict:
+    """The clients, spread over ``processes`` processes (one Python process cannot keep
+    50 clients busy: they would wait for its interpreter lock, not for the server)."""
+    shares = [tokens[i::processes] for i in range(processes)]
+    with ProcessPoolExecutor(processes) as pool:
+        parts = pool.map(
+            _threads, [base] * processes, shares, [paths] * processes, [requests] * processes
+        )
+        results = [r for part in parts for r in part]
     latencies = sorted(x for lat, _ in results for x in lat)
     return {
         "requests": len(latencies),
@@ -176,6 +193,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--procedures", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--client-processes", type=int, default=2)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="dalil-api-bench-"))
     try:
@@ -186,20 +204,23 @@ def main() -> None:
             paths = queries(base, tokens[0])
             static = write_static(store, base, tokens[0], paths)
             sizes = [(store / "static" / p.lstrip("/")).stat().st_size for p in static]
-            rows = {"api": load(base, list(tokens), paths, args.requests)}
+            rows = {"api": load(base, list(tokens), paths, args.requests, args.client_processes)}
         finally:
             process.terminate()
             process.wait(10)
         process, base = serve(store, "static", static[0])
         try:
-            rows["static"] = load(base, [None] * CLIENTS, static, args.requests)
+            rows["static"] = load(
+                base, [None] * CLIENTS, static, args.requests, args.client_processes
+            )
         finally:
             process.terminate()
             process.wait(10)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print(
-        f"{args.procedures} procedures, {CLIENTS} clients x {args.requests} requests; "
+        f"{args.procedures} procedures, {CLIENTS} clients x {args.requests} requests "
+        f"({args.client_processes} client processes); "
         f"answers {min(sizes) // 1000}-{max(sizes) // 1000} kB"
     )
     print("| server | p50 | p95 | errors |")

@@ -117,7 +117,7 @@ def test_filters_by_language_scheme_institution_and_text(store: Path, api: str) 
 
     def ids(**params: str) -> list[list[str]]:
         answer = httpx.get(api + "/api/procedures", params=params, headers=auth).json()
-        return [sorted({m["source"] for m in e["sources"]}) for e in answer["items"]]
+        return [e["sources"] for e in answer["items"]]
 
     tadamon = ["alouadifa-amo-tadamon", "synthetic-amo-tadamon-fr"]
     leaflet = ["synthetic-amoe-leaflet-damaged-pdf", "synthetic-amoe-leaflet-pdf"]
@@ -127,6 +127,17 @@ def test_filters_by_language_scheme_institution_and_text(store: Path, api: str) 
     assert ids(scheme="amoe") == [leaflet]
     assert ids(institution="cnss", lang="en") == [["expatexchange-amo-enrolment"]]
     assert ids(lang="xx") == []
+    # lists give summaries; full=true (or the procedure's own URL) the whole entry
+    summary = httpx.get(api + "/api/procedures", params={"lang": "fr"}, headers=auth).json()
+    full = httpx.get(
+        api + "/api/procedures", params={"lang": "fr", "full": "true"}, headers=auth
+    ).json()
+    (brief,), (whole,) = summary["items"], full["items"]
+    assert brief["steps"] == {lang: len(steps) for lang, steps in whole["steps"].items()}
+    assert brief["conflicts"] == len(whole["conflicts"]) == 1
+    assert whole["steps"]["fr"][0]["sources"][0]["source"] == "synthetic-amo-tadamon-fr"
+    one = httpx.get(f"{api}/api/procedures/{brief['id']}", headers=auth).json()
+    assert one == whole
 
 
 def test_changes_since_a_date_and_the_sources(store: Path, api: str) -> None:

@@ -16,13 +16,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from extractors.catalog import Entry, fold
 from flows.store import Store
 
-from .data import ApiData, Snapshot
-from .tokens import Tokens
+from .data import ApiData, Snapshot, Summary
+from .tokens import TokenCache, Tokens
 
 MAX_LIMIT = 200
 ANSWERS_KEPT = 4096  # answers kept per catalog snapshot, by path and query
@@ -30,7 +31,7 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
 
 
 class ProcedurePage(BaseModel):
-    items: list[Entry]
+    items: list[Summary | Entry] = Field(description="Summaries, or whole entries (full=true).")
     total: int
     next: str | None
 
@@ -115,12 +116,18 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
     """The API over ``store``; without ``public``, every route needs a token of ``tokens``."""
     data = ApiData(store)
 
-    def reader(request: Request) -> str | None:
+    cache = TokenCache(tokens) if tokens else None
+
+    async def reader(request: Request) -> str | None:
         if public:
             return None
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
-        name = tokens.check(token.strip()) if tokens and scheme.lower() == "bearer" else None
+        name = None
+        if cache is not None and scheme.lower() == "bearer":
+            if cache.stale():
+                await run_in_threadpool(cache.reload)
+            name = cache.name(token.strip())
         if name is None:
             raise HTTPException(
                 401,
@@ -139,7 +146,7 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
     )
 
     @app.get("/api/procedures", response_class=Response, responses={200: {"model": ProcedurePage}})
-    def procedures(
+    async def procedures(
         request: Request,
         lang: str | None = None,
         scheme: str | None = None,
@@ -147,10 +154,11 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
         q: str | None = None,
         limit: Limit = 50,
         cursor: str | None = None,
+        full: bool = False,
     ) -> Response:
-        """Procedures by id; filter by language, scheme id, institution id or a text query
-        (titles and steps)."""
-        snap = data.current()
+        """Procedures by id, as summaries (``full``: whole entries); filter by language,
+        scheme id, institution id or a text query (titles and steps)."""
+        snap = await data.snapshot()
         after = _uncursor(cursor)
         wanted = fold(q) if q else None
 
@@ -169,7 +177,7 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
             page = chosen[start : start + limit]
             more = start + limit < len(chosen)
             return _page(
-                [i.body for i in page],
+                [i.body if full else i.summary for i in page],
                 {"total": len(chosen), "next": _cursor(page[-1].entry.id) if more else None},
             )
 
@@ -180,23 +188,23 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
         response_class=Response,
         responses={200: {"model": Entry}, 404: {"description": "No such procedure."}},
     )
-    def procedure(request: Request, procedure_id: str) -> Response:
+    async def procedure(request: Request, procedure_id: str) -> Response:
         """One procedure."""
-        snap = data.current()
+        snap = await data.snapshot()
         item = snap.by_id.get(procedure_id)
         if item is None:
             raise HTTPException(404, f"no procedure {procedure_id!r}")
         return _respond(request, snap, lambda: item.body, item.entry.updated_at)
 
     @app.get("/api/changes", response_class=Response, responses={200: {"model": ChangePage}})
-    def changes(
+    async def changes(
         request: Request,
         since: datetime | None = None,
         limit: Limit = 100,
         cursor: str | None = None,
     ) -> Response:
         """Change-set events that touched a procedure, oldest first, from ``since``."""
-        snap = data.current()
+        snap = await data.snapshot()
         after = _uncursor(cursor)
 
         def build() -> bytes:
@@ -217,9 +225,9 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
         return _respond(request, snap, build, snap.modified)
 
     @app.get("/api/sources", response_class=Response, responses={200: {"model": SourceList}})
-    def sources(request: Request) -> Response:
+    async def sources(request: Request) -> Response:
         """The watched sources: latest version, when it was captured, status."""
-        snap = data.current()
+        snap = await data.snapshot()
         body = _page([json.dumps(s, ensure_ascii=False).encode() for s in snap.sources], {})
         return _respond(request, snap, lambda: body, snap.modified)
 

@@ -10,11 +10,49 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
 from extractors.catalog import Catalog, Entry, fold
 from flows.catalog import load_catalog
 from flows.store import Store
 
 RECHECK = 5.0  # seconds between two looks at catalog.json
+
+
+class Title(BaseModel):
+    lang: str | None
+    text: str
+
+
+class Summary(BaseModel):
+    """A procedure as lists show it; ``/api/procedures/{id}`` gives the whole entry."""
+
+    id: str
+    titles: list[Title]
+    languages: list[str]
+    schemes: list[str]
+    institutions: list[str]
+    actions: list[str]
+    steps: dict[str, int] = Field(description="Number of steps by language.")
+    sources: list[str]
+    conflicts: int
+    updated_at: datetime
+
+
+def summarize(e: Entry) -> Summary:
+    return Summary(
+        id=e.id,
+        titles=[Title(lang=t.lang, text=t.text) for t in e.titles],
+        languages=e.languages,
+        schemes=e.schemes,
+        institutions=e.institutions,
+        actions=e.actions,
+        steps={lang: len(steps) for lang, steps in e.steps.items()},
+        sources=sorted({m.source for m in e.sources}),
+        conflicts=len(e.conflicts),
+        updated_at=e.updated_at,
+    )
 
 
 @dataclass
@@ -23,6 +61,7 @@ class Item:
 
     entry: Entry
     body: bytes  # its JSON
+    summary: bytes  # its summary's JSON (the lists' items)
     text: str  # folded titles and steps, for ?q=
 
 
@@ -45,7 +84,8 @@ def _snapshot(store: Store, raw: bytes | None, catalog: Catalog | None) -> Snaps
         words = [t.text for t in e.titles]
         words += [s.text for steps in e.steps.values() for s in steps]
         body = e.model_dump_json().encode("utf-8")
-        items.append(Item(e, body, fold(" ".join(words))))
+        summary = summarize(e).model_dump_json().encode("utf-8")
+        items.append(Item(e, body, summary, fold(" ".join(words))))
     changes = []
     for e in entries:
         for c in e.changes:
@@ -80,6 +120,13 @@ class ApiData:
         raw = self.store.read_bytes("catalog.json")
         self._raw = raw
         return _snapshot(self.store, raw, load_catalog(self.store) if raw else None)
+
+    async def snapshot(self) -> Snapshot:
+        """``current()`` for a request: the snapshot at once, or when a look at the
+        store is due, after it, run off the event loop."""
+        if time.monotonic() - self._snap.loaded_at < RECHECK:
+            return self._snap
+        return await run_in_threadpool(self.current)
 
     def current(self) -> Snapshot:
         """The snapshot; reloaded first when catalog.json changed (looked at every few

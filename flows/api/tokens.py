@@ -5,6 +5,7 @@ token is 256 random bits, so a fast hash is safe and keeps each request cheap)."
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 import sqlite3
@@ -67,3 +68,32 @@ class Tokens:
                 "SELECT name FROM api_tokens WHERE digest = ?", (_digest(token),)
             ).fetchone()
         return row[0] if row else None
+
+
+class TokenCache:
+    """The tokens as a server checks them: in memory, read again whenever the accounts
+    file changes (a revoked token stops working at the next request)."""
+
+    def __init__(self, tokens: Tokens) -> None:
+        self.tokens = tokens
+        self._stamp: tuple[int, int] | None = None
+        self._names: dict[str, str] = {}
+
+    def _now(self) -> tuple[int, int]:
+        info = os.stat(self.tokens.path)
+        return info.st_mtime_ns, info.st_size
+
+    def stale(self) -> bool:
+        """Whether the file changed since it was read (one stat call)."""
+        return self._now() != self._stamp
+
+    def reload(self) -> None:
+        """Read the tokens again (blocking: call it off the event loop)."""
+        stamp = self._now()
+        with closing(self.tokens._db()) as db:
+            rows = db.execute("SELECT digest, name FROM api_tokens").fetchall()
+        self._names, self._stamp = dict(rows), stamp
+
+    def name(self, token: str) -> str | None:
+        """The name the token was made for, or None (as of the last reload)."""
+        return self._names.get(_digest(token))
