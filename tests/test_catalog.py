@@ -245,3 +245,17 @@ def test_through_refreshes_the_stored_catalog_shows_the_conflict_then_clears_it(
         assert len(jsonld["@graph"]) == len(catalog.entries)
     assert [conflicts for _, conflicts in seen] == [[], [["90%", "95%"]], []]
     assert len({entry_id for entry_id, _ in seen}) == 1
+
+
+def test_no_wrong_merge_on_the_labelled_pairs_from_real_pages() -> None:
+    """A regression guard on both labelled sets (benchmarks/bench_catalog.py measures them):
+    no pair of different procedures is merged, and the same ones keep their recall."""
+    from benchmarks.bench_catalog import DATA, view
+
+    for name, least in (("catalog_pairs", 16), ("catalog_pairs_heldout", 12)):
+        records = json.loads((DATA / name / "procedures.json").read_text(encoding="utf-8"))
+        views = {r["id"]: view(r) for r in records}
+        pairs = json.loads((DATA / name / "pairs.json").read_text(encoding="utf-8"))
+        judged = [(compare(views[p["a"]], views[p["b"]]).same, p["same"]) for p in pairs]
+        assert not [p for p, (said, truth) in zip(pairs, judged, strict=True) if said and not truth]
+        assert sum(said and truth for said, truth in judged) >= least, name
