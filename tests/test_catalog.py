@@ -259,3 +259,18 @@ def test_no_wrong_merge_on_the_labelled_pairs_from_real_pages() -> None:
         judged = [(compare(views[p["a"]], views[p["b"]]).same, p["same"]) for p in pairs]
         assert not [p for p, (said, truth) in zip(pairs, judged, strict=True) if said and not truth]
         assert sum(said and truth for said, truth in judged) >= least, name
+
+
+def test_steps_naming_the_same_bodies_in_the_same_order_are_evidence() -> None:
+    french = _view(
+        ("a", "p1"),
+        "fr",
+        "Inscription",
+        ["S'inscrire au RNP sur www.rnp.ma", "S'inscrire au RSU (www.rsu.ma)", "Déposer"],
+    )
+    arabic = ["التسجيل في السجل الوطني للسكان", "التسجيل في السجل الاجتماعي الموحد", "الإيداع"]
+    ordered = _view(("b", "p1"), "ar", "التسجيل", arabic)
+    swapped = _view(("c", "p1"), "ar", "التسجيل", [arabic[1], arabic[0], arabic[2]])
+    assert "order" in compare(french, ordered).reasons
+    assert "order" not in compare(french, swapped).reasons
+    assert compare(french, ordered).score - compare(french, swapped).score == 1.0

@@ -145,10 +145,28 @@ def test_a_table_is_proposed_then_trusted_by_an_admin_then_decodes_the_font(
         assert page.status_code == code, name
     assert proposed["sample"][0] in page.text
     csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+    # one code corrected by hand before trusting: the sample is decoded again with it
+    code = Counter(c for line in proposed["coded_sample"] for c in line if c != "<")
+    code = code.most_common(1)[0][0]
+    was = proposed["mapping"][code]
+    other = "ث" if was != "ث" else "ذ"
+    edit = {"key": proposed["key"], "decision": "edit", "code": code, "csrf": csrf}
+    assert http.post("/fonts", data=edit | {"letter": other}).status_code == 303
+    (edited,) = tables(store)
+    assert edited["mapping"][code] == other and edited["status"] == "proposed"
+    assert edited["edits"][0] | {"at": None} == {
+        "code": code, "before": was, "after": other, "by": "adam", "at": None
+    }  # fmt: skip
+    assert edited["sample"] != proposed["sample"] and other in "".join(edited["sample"])
+    for bad in ({"letter": "x"}, {"letter": "ثث"}, {"letter": "ا", "code": "\u0000"}):
+        assert http.post("/fonts", data=edit | bad).status_code == 400
+    assert http.post("/fonts", data=edit | {"letter": was}).status_code == 303
+    assert tables(store)[0]["mapping"] == proposed["mapping"]
     answer = http.post(
         "/fonts", data={"key": proposed["key"], "decision": "confirmed", "csrf": csrf}
     )
     assert answer.status_code == 303 and list(trusted_tables(store)) == ["*"]
+    assert http.post("/fonts", data=edit | {"letter": other}).status_code == 400  # trusted
     outcomes = run_refresh(store, reg, reg.sources)
     assert outcomes[0].upgraded  # re-extracted with the table, no new version
     doc = store.head("guide")

@@ -34,13 +34,14 @@ def problems(path: Path) -> list[str]:
     return info.value.problems
 
 
-def test_shipped_registry_loads_five_seed_sources() -> None:
+def test_shipped_registry_loads_the_seeds_and_the_synthetic_sources() -> None:
     registry = load_registry(CORPUS / "sources.yaml")
     assert len(registry.sources) == SHIPPED
     assert {s.kind for s in registry.sources} == {"text", "html", "pdf"}
     assert {s.id for s in registry.sources if s.synthetic} == {
         "synthetic-amoe-leaflet-pdf",
         "synthetic-amoe-leaflet-damaged-pdf",
+        "synthetic-amo-tadamon-fr",
     }
     leaflet = registry.get("cnops-amoe-leaflet")
     assert leaflet.publisher == "CNOPS"

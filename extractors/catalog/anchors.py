@@ -18,6 +18,7 @@ _TERMS = Path(__file__).with_name("data") / "terms.json"
 _AR = re.compile(r"[\u0600-\u06ff]")
 _LANG_SEGMENT = re.compile(r"/(?:ar|fr|en)(?=/|$)")
 _WORD = re.compile(r"\w+")
+_HOSTS = re.compile(r"(?<![\w.@])(?:[a-z0-9-]+\.)+(?:ma|com|org|net|gov)\b", re.I)
 _ALEFS = str.maketrans("أإآٱ", "اااا")
 STOP_TITLE = {
     "de", "des", "du", "la", "le", "les", "l", "d", "à", "a", "au", "aux", "et", "en", "pour",
@@ -55,6 +56,7 @@ class Anchors:
     actions: frozenset[str]  # of the title, else of the steps
     titled: bool  # whether the actions come from the title
     steps: int
+    step_keys: tuple[frozenset[str], ...]  # per step: the institutions and hosts it names
     title_words: frozenset[str]
 
 
@@ -138,5 +140,9 @@ def anchors(view: View) -> Anchors:
         actions=actions,
         titled=bool(titled),
         steps=len(view.steps),
+        step_keys=tuple(
+            named("institutions", step) | {host_of(h) for h in _HOSTS.findall(step)}
+            for step in view.steps
+        ),
         title_words=title_words(view.title),
     )

@@ -18,6 +18,7 @@ WEIGHTS = {
     "institution": 0.5,  # each, up to two
     "figure": 1.0,  # each, up to two
     "steps": 0.5,  # the same number of steps, more than one
+    "order": 1.0,  # two or more steps naming the same bodies or sites, in the same order
     "title": 3.0,  # times the title words' overlap, same language only
 }
 
@@ -33,6 +34,19 @@ class Verdict:
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     """Jaccard overlap of two sets (0 when both are empty)."""
     return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def in_order(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> int:
+    """How many steps of ``a`` and ``b`` name a same body or site in the same order (the
+    longest common subsequence of steps, two steps matching when their keys meet)."""
+    row = [0] * (len(b) + 1)
+    for keys in a:
+        diagonal = 0
+        for j, other in enumerate(b, start=1):
+            above = row[j]
+            row[j] = diagonal + 1 if keys & other else max(row[j], row[j - 1])
+            diagonal = above
+    return row[-1]
 
 
 def veto(a: View, b: View, x: Anchors, y: Anchors) -> str | None:
@@ -68,6 +82,7 @@ def compare(a: View, b: View, x: Anchors | None = None, y: Anchors | None = None
     add("institution", min(2, len(x.institutions & y.institutions)))
     add("figure", min(2, len(x.figures & y.figures)))
     add("steps", float(x.steps == y.steps > 1))
+    add("order", float(in_order(x.step_keys, y.step_keys) >= 2))
     if a.lang == b.lang:
         add("title", overlap(x.title_words, y.title_words))
     # one scheme (or insurer) and one thing asked: the same procedure in any words

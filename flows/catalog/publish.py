@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from extractors.catalog import Catalog, build_catalog, catalog_jsonld
 from flows.store import Store, StoreError
@@ -39,12 +39,15 @@ def publish_catalog(store: Store) -> Catalog:
         previous = load_catalog(store)
     except StoreError:
         previous = None  # unreadable: rebuilt from scratch, ids afresh
-    catalog = build_catalog(docs, changesets, previous)
-    # generated_at says when the entries last changed: the API's Last-Modified
+    newest = max((d.source.fetched_at for d in docs), default=datetime.fromtimestamp(0, UTC))
+    catalog = build_catalog(docs, changesets, previous, now=newest)
+    # generated_at (the API's Last-Modified) moves when the entries change, and only
+    # then: to the newest capture, or a second past the last, when no capture is newer
+    # (a re-extraction); from the same store state, the same file
     if previous is not None and previous.entries == catalog.entries:
         catalog.generated_at = previous.generated_at
-    else:
-        catalog.generated_at = datetime.now(UTC).replace(microsecond=0)
+    elif previous is not None and catalog.generated_at <= previous.generated_at:
+        catalog.generated_at = previous.generated_at + timedelta(seconds=1)
     store.write_if_changed(catalog, CATALOG)
     store.write_if_changed(
         json.dumps(catalog_jsonld(catalog), ensure_ascii=False, indent=2).encode("utf-8"), JSONLD

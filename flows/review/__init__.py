@@ -12,7 +12,7 @@ from .corrections import (
     user_repairs,
 )
 from .decisions import NOISE_FILE, ReviewError, apply_review, parse_target
-from .fonts import decide_table, propose_tables, tables, trusted_tables
+from .fonts import decide_table, edit_table, propose_tables, tables, trusted_tables
 from .render import environment
 from .site import build_site, default_site_dir
 
@@ -27,6 +27,7 @@ __all__ = [
     "decide_table",
     "default_site_dir",
     "domain_words",
+    "edit_table",
     "environment",
     "lexicon_offers",
     "parse_target",

@@ -10,11 +10,12 @@ technical upgrade). A rejected table is kept, so the same font is not solved aga
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from hashlib import sha256
 from typing import Any
 
-from extractors.legacy import coded_blocks, font_key, solve
+from extractors.legacy import Decoding, coded_blocks, font_key, solve
 from extractors.models import Document
 from flows.store import Store
 
@@ -23,6 +24,7 @@ from .decisions import ReviewError
 FOLDER = "legacy_fonts"
 MAX_WORDS = 400  # coded words a proposal is solved from
 SAMPLE_LINES = 8
+LETTER = re.compile(r"^(?:[\u0621-\u064A]|ل[اأإآ])$")  # what a code may stand for
 
 
 def _name(font: str) -> str:
@@ -92,6 +94,31 @@ def decide_table(store: Store, key: str, decision: str, by: str) -> dict[str, An
         raise ReviewError(f"{key!r}: no such legacy-font table")
     record.pop("key")
     record |= {"status": decision, "decided_by": by, "decided_at": datetime.now(UTC).isoformat()}
+    data = json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8")
+    store.write_bytes(data, FOLDER, _name(record["font"]))
+    return record
+
+
+def edit_table(store: Store, key: str, code: str, letter: str, by: str) -> dict[str, Any]:
+    """An admin's correction of one code of a proposed table, before trusting it: ``code``
+    stands for ``letter`` (an Arabic letter or a lam-alef). The sample is decoded again and
+    the edit recorded."""
+    record = next((t for t in tables(store) if t["key"] == key), None)
+    if record is None:
+        raise ReviewError(f"{key!r}: no such legacy-font table")
+    if record["status"] != "proposed":
+        raise ReviewError(f"{record['font']!r}: only a proposed table can be edited")
+    if code not in record["mapping"]:
+        raise ReviewError(f"{code!r}: the table has no such code")
+    if not LETTER.match(letter):
+        raise ReviewError(f"{letter!r}: a code stands for one Arabic letter or a lam-alef")
+    record.pop("key")
+    before = record["mapping"][code]
+    record["mapping"] = {**record["mapping"], code: letter}
+    decoding = Decoding(record["space"], record["mapping"])
+    record["sample"] = [decoding.read(line) for line in record.get("coded_sample", [])]
+    edit = {"code": code, "before": before, "after": letter, "by": by}
+    record["edits"] = [*record.get("edits", []), edit | {"at": datetime.now(UTC).isoformat()}]
     data = json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8")
     store.write_bytes(data, FOLDER, _name(record["font"]))
     return record

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import partial
 from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
@@ -20,6 +21,7 @@ from flows.review import (
     confirm_domain_word,
     decide_table,
     domain_words,
+    edit_table,
     lexicon_offers,
     parse_target,
     record_correction,
@@ -122,7 +124,12 @@ def reviewing_routes(guard: Guard, site_dir: Path, noise_file: Path) -> list[Rou
                 return got
             by, form = got[0].name, got[1]
             key, decision = str(form.get("key", "")), str(form.get("decision", ""))
-            if refused := await guard.locked(lambda: decide_table(store, key, decision, by)):
+            if decision == "edit":  # one code's letter, before the table is trusted
+                code, letter = str(form.get("code", "")), str(form.get("letter", "")).strip()
+                act = partial(edit_table, store, key, code, letter, by)
+            else:
+                act = partial(decide_table, store, key, decision, by)
+            if refused := await guard.locked(act):
                 return refused
             return RedirectResponse("/fonts", status_code=303)
         found = guard.viewing(request, ("admin",), "Only admins review font tables.")
@@ -140,10 +147,20 @@ def reviewing_routes(guard: Guard, site_dir: Path, noise_file: Path) -> list[Rou
             )
             buttons = ""
             if t["status"] == "proposed":
-                buttons = (
-                    '<form method="post" action="/fonts">'
+                hidden = (
                     f'<input type="hidden" name="csrf" value="{token}">'
                     f'<input type="hidden" name="key" value="{html.escape(t["key"])}">'
+                )
+                options = "".join(
+                    f'<option value="{html.escape(c)}">{html.escape(c)} = {html.escape(o)}</option>'
+                    for c, o in sorted(t["mapping"].items())
+                )
+                buttons = (
+                    f'<form method="post" action="/fonts">{hidden}'
+                    '<label>Code <select name="code">' + options + "</select></label> "
+                    '<label>stands for <input name="letter" size="3" dir="rtl" lang="ar" '
+                    'required></label> <button name="decision" value="edit">Correct</button>'
+                    f'</form><form method="post" action="/fonts">{hidden}'
                     '<button name="decision" value="confirmed">Trust this table</button> '
                     '<button name="decision" value="rejected">Reject</button></form>'
                 )
