@@ -4,8 +4,10 @@ licences and how they were labelled in its README).
 
 Each record (title, steps, eligibility, documents, URLs and figures as written on its page)
 becomes the catalog's view of a procedure; each labelled pair is judged by the catalog's
-matcher (`extractors.catalog.compare`), and by a baseline that merges two procedures of
-one language whose titles share half their words (what merging by title alone gives).
+matcher (`extractors.catalog.compare`), by whether the catalog puts both in one entry
+when it groups the whole set (`clusters`: joins are transitive), and by a baseline that
+merges two procedures of one language whose titles share half their words (what merging
+by title alone gives).
 In the first set (`catalog_pairs/`) pairs are split by a stable hash: a third held out of
 tuning. The second set (`catalog_pairs_heldout/`, other pages) was built after the matcher
 was tuned and never used for tuning. Reported: precision and recall of "same", per split,
@@ -25,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors.catalog import View, comparable, compare  # noqa: E402
+from extractors.catalog import View, clusters, comparable, compare  # noqa: E402
 from extractors.catalog.anchors import title_words  # noqa: E402
 from extractors.catalog.match import overlap  # noqa: E402
 from extractors.fields import text_figures  # noqa: E402
@@ -90,12 +92,19 @@ def evaluate(name: str, split_rule: str, show: bool) -> None:
     records = {r["id"]: r for r in json.loads((folder / "procedures.json").read_text("utf-8"))}
     pairs = json.loads((folder / "pairs.json").read_text("utf-8"))
     views = {k: view(r) for k, r in records.items()}
+    # as the catalog builds its entries: all the set's procedures grouped at once
+    grouped = clusters(list(views.values()))
+    entry_of = {v.key[1]: n for n, members in enumerate(grouped) for v in members}
     rows: dict[str, dict[str, list[tuple[bool, bool]]]] = {}
     for pair in pairs:
         a, b = views[pair["a"]], views[pair["b"]]
         verdict = compare(a, b)
         split = "held out" if held_out(pair, split_rule) else "tuning"
-        for matcher, predicted in (("catalog", verdict.same), ("title baseline", by_title(a, b))):
+        for matcher, predicted in (
+            ("catalog (pair)", verdict.same),
+            ("catalog (entries)", entry_of[pair["a"]] == entry_of[pair["b"]]),
+            ("title baseline", by_title(a, b)),
+        ):
             for group in (split, "all"):
                 rows.setdefault(matcher, {}).setdefault(group, []).append((predicted, pair["same"]))
         if show and verdict.same != pair["same"] and split == "tuning":

@@ -543,7 +543,11 @@ def catalog(
         shape = sys.stdout.isatty() and not terminal_shapes_arabic()
     try:
         st = Store(store or default_store_url())
-        found = publish_catalog(st) if rebuild else load_catalog(st)
+        if rebuild:
+            with st.lock(wait=30):  # not while a refresh or a review writes the store
+                found = publish_catalog(st)
+        else:
+            found = load_catalog(st)
     except StoreError as exc:
         raise _fail(str(exc)) from None
     if found is None:

@@ -86,8 +86,12 @@ def test_etags_and_last_modified_answer_304_until_the_catalog_changes(
     catalog = Catalog.model_validate_json((store / "catalog.json").read_bytes())
     catalog.entries = [e for e in catalog.entries if e.id != entry_id]
     Store(store).write_bytes(catalog.model_dump_json().encode(), "catalog.json")
+    catalog.generated_at = catalog.generated_at.replace(year=catalog.generated_at.year + 1)
+    Store(store).write_bytes(catalog.model_dump_json().encode(), "catalog.json")
     changed = httpx.get(api + "/api/procedures", headers={**auth, "If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["etag"] != etag
+    later = httpx.get(api + "/api/procedures", headers={**auth, "If-Modified-Since": modified})
+    assert later.status_code == 200 and later.headers["last-modified"] != modified
     assert entry_id not in {e["id"] for e in changed.json()["items"]}
     assert httpx.get(f"{api}/api/procedures/{entry_id}", headers=auth).status_code == 404
 
@@ -107,9 +111,25 @@ def test_cursor_pagination_visits_every_procedure_once(store: Path, api: str) ->
             break
     assert seen == [e["id"] for e in everything["items"]] == sorted(seen)
     assert pages == everything["total"] and len(set(seen)) == len(seen)
-    bad = httpx.get(api + "/api/procedures", params={"cursor": "%%%"}, headers=auth)
-    assert bad.status_code == 400
+    import base64
+
+    def forged(value: str) -> str:
+        return base64.urlsafe_b64encode(value.encode()).decode()
+
+    other_route = httpx.get(api + "/api/changes", params={"limit": 1}, headers=auth).json()
+    for cursor in ("%%%", "MQ", forged('["procedures", 1]'), other_route["next"]):
+        bad = httpx.get(api + "/api/procedures", params={"cursor": cursor}, headers=auth)
+        assert bad.status_code == 400, cursor
+    wrong = httpx.get(
+        api + "/api/changes", params={"cursor": everything_next(api, auth)}, headers=auth
+    )
+    assert wrong.status_code == 400
     assert httpx.get(api + "/api/procedures", params={"limit": 0}, headers=auth).status_code == 422
+
+
+def everything_next(api: str, auth: dict) -> str:
+    """A cursor of /api/procedures (a page of one)."""
+    return httpx.get(api + "/api/procedures", params={"limit": 1}, headers=auth).json()["next"]
 
 
 def test_filters_by_language_scheme_institution_and_text(store: Path, api: str) -> None:
@@ -158,6 +178,16 @@ def test_changes_since_a_date_and_the_sources(store: Path, api: str) -> None:
     assert paged == every
     sources = httpx.get(api + "/api/sources", headers=auth).json()["items"]
     assert len(sources) == 8
+    assert set(sources[0]) == {
+        "id",
+        "title",
+        "publisher",
+        "kind",
+        "url",
+        "status",
+        "published_version",
+        "updated_at",
+    }  # fmt: skip  (no internal errors, no unpublished head)
     assert {"alouadifa-amo-tadamon", "synthetic-amo-tadamon-fr"} <= {s["id"] for s in sources}
 
 

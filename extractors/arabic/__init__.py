@@ -4,7 +4,7 @@ repaired text out, with every repair recorded and how sure it was."""
 from .blocks import repair_blocks
 from .context import context_model
 from .detect import FFFD, is_damaged_token
-from .lexicon import Lexicon, default_lexicon
+from .lexicon import Lexicon, default_lexicon, lookup_form
 from .repair import LineRepair, Repairer, document_context, repair_lines, repair_text
 from .rules import display
 
@@ -18,6 +18,7 @@ __all__ = [
     "display",
     "document_context",
     "is_damaged_token",
+    "lookup_form",
     "repair_blocks",
     "repair_lines",
     "repair_text",

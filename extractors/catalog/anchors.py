@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from ..arabic import lookup_form
+from ..changes import strip_tracking
 from ..fields import gazetteer
 from ..normalize import normalize_text
 
@@ -62,7 +64,7 @@ class Anchors:
 
 def url_key(url: str) -> str:
     """A URL as compared: no scheme, no www., no language segment, no trailing slash."""
-    key = re.sub(r"^[a-z]+://", "", url.strip().lower())
+    key = re.sub(r"^[a-z]+://", "", strip_tracking(url.strip()).lower())
     key = key.removeprefix("www.").rstrip("/.")
     return _LANG_SEGMENT.sub("", key)
 
@@ -103,8 +105,14 @@ def _patterns(group: str) -> dict[str, re.Pattern[str]]:
 
 
 def fold(text: str) -> str:
-    """Compared as: normalised, alefs with hamza as bare alef, apostrophes as one."""
-    return normalize_text(text).translate(_ALEFS).replace("’", "'").lower()
+    """Compared as: normalised, without harakat, alefs with hamza as bare alef, one
+    apostrophe, lower case."""
+    return lookup_form(normalize_text(text)).translate(_ALEFS).replace("’", "'").lower()
+
+
+def insurers() -> frozenset[str]:
+    """The bodies that run the schemes (CNSS, CNOPS...)."""
+    return frozenset(_terms()["insurers"])
 
 
 def named(group: str, text: str) -> frozenset[str]:
@@ -127,16 +135,14 @@ def anchors(view: View) -> Anchors:
     institutions = named("institutions", text)
     titled = named("actions", view.title)
     actions = titled or named("actions", " ".join(view.steps[:3]))
-    if not actions and schemes:
-        actions = frozenset({"enrol"})  # who may join a scheme, and how: its enrolment
-    insurers = institutions & frozenset(_terms()["insurers"])
+    runs = institutions & insurers()
     return Anchors(
         urls=frozenset(url_key(u) for u in view.urls),
         hosts=frozenset(host_of(u) for u in view.urls),
         figures=frozenset(view.figures),
         institutions=institutions,
         schemes=schemes,
-        insurers=insurers,
+        insurers=runs,
         actions=actions,
         titled=bool(titled),
         steps=len(view.steps),

@@ -58,10 +58,16 @@ class _Found:
         self.texts = {b.id: normalize_text(b.text) for b in own}
         self.figures = [f for f in doc.figures if f.block_id in self.block_ids]
         self.addresses = [a for a in doc.addresses if a.block_id in self.block_ids]
-        urls = [u for s in proc.steps for u in s.urls]
-        urls += [c.value for c in proc.channels if c.type == "online"]
-        urls += [u.url for u in doc.urls if u.block_id in self.block_ids and not u.furniture]
-        self.urls = list(dict.fromkeys(urls))
+        # each URL with the block that states it
+        where = {u: (s.block_ids or [None])[0] for s in proc.steps for u in s.urls}
+        for c in proc.channels:
+            if c.type == "online":
+                where.setdefault(c.value, None)
+        for u in doc.urls:
+            if u.block_id in self.block_ids and not u.furniture:
+                where.setdefault(u.url, u.block_id)
+        self.urls = list(where)
+        self.url_blocks = where
         self.view = View(
             key=(doc.source.id, proc.id),
             lang=self.lang,
@@ -194,11 +200,11 @@ def _conflicts(members: list[_Found]) -> list[Conflict]:
     urls: dict = defaultdict(lambda: defaultdict(list))
     counts: dict = defaultdict(lambda: defaultdict(list))
     for m in members:
-        for f in m.figures:
-            if (value := comparable(f)) is not None:
+        for f in m.figures:  # dates are left out: two pages date different things
+            if f.unit != "date" and (value := comparable(f)) is not None:
                 figures[f.unit or "number"][value].append((m, f.block_id))
         for u in m.urls:
-            urls[host_of(u)][url_key(u)].append((m, None))
+            urls[host_of(u)][url_key(u)].append((m, m.url_blocks.get(u)))
         if m.proc.steps:
             first = m.proc.steps[0].block_ids[:1] or [None]
             counts["count"][str(len(m.proc.steps))].append((m, first[0]))
@@ -210,24 +216,28 @@ def _conflicts(members: list[_Found]) -> list[Conflict]:
 
 
 def _changes(members: list[_Found], changesets: dict[str, list[ChangeSet]]) -> list[EntryChange]:
-    out = []
+    """The events that touched the members' procedures: by the procedure's path in any
+    change set, by its URLs, and by its blocks in the change set of the member's own
+    version only (block ids are positions: an older change set's ids name other blocks)."""
+    out: dict[tuple[str, str], EntryChange] = {}
     for m in members:
         prefix = f"procedures/{m.proc.id}"
         keys = {url_key(u) for u in m.urls}
         for cs in changesets.get(m.doc.source.id, []):
-            if cs.technical_upgrade:
-                continue
-            at = version_time(cs.to_version)
+            if cs.technical_upgrade or cs.to_version > m.doc.version:
+                continue  # a re-extraction, or a version not published yet
+            own = cs.to_version == m.doc.version
             for c in cs.changes:
                 area, _, rest = c.path.partition("/")
                 touches = (
                     c.path == prefix
                     or c.path.startswith(prefix + "/")
-                    or (area in {"figures", "addresses", "blocks"} and rest in m.block_ids)
+                    or (own and area in {"figures", "addresses", "blocks"} and rest in m.block_ids)
                     or (area == "urls" and url_key(rest) in keys)
                 )
                 if touches and c.significance != "noise":
-                    out.append(
+                    out.setdefault(
+                        (cs.source_id, c.id),
                         EntryChange(
                             source=cs.source_id,
                             version=cs.to_version,
@@ -235,10 +245,10 @@ def _changes(members: list[_Found], changesets: dict[str, list[ChangeSet]]) -> l
                             kind=c.kind,
                             significance=c.significance,
                             summary=c.summary,
-                            at=at,
-                        )
+                            at=version_time(cs.to_version),
+                        ),
                     )
-    return sorted(out, key=lambda c: (c.at, c.source, c.change))
+    return sorted(out.values(), key=lambda c: (c.at, c.source, c.change))
 
 
 def _entry(members: list[_Found], changesets: dict[str, list[ChangeSet]]) -> Entry:
@@ -293,33 +303,43 @@ def _step_words(entry: Entry) -> dict[str, frozenset[str]]:
 
 def _carry_ids(entries: list[Entry], previous: Catalog | None) -> None:
     """Each entry keeps the id of the previous entry it shares the most members with;
-    failing that (its procedures were reworded), of a previous entry with the same
-    source whose steps share most of their words; else a new id from its members."""
+    failing that (its procedures were reworded), of a previous entry with a same source
+    whose steps share most of their words; else a new id from its members. Pairs are
+    taken strongest first, so that no two entries get one id."""
     old = previous.entries if previous else []
-    taken: set[str] = set()
-    for entry in sorted(entries, key=lambda e: -len(e.sources)):
+    scored = []
+    for n, entry in enumerate(entries):
         keys, sources = _member_keys(entry), {m.source for m in entry.sources}
         words = _step_words(entry)
-        best, best_score = None, 0.0
         for prev in old:
-            if prev.id in taken:
-                continue
-            shared = len(keys & _member_keys(prev))
-            score = float(shared)
-            if not shared and sources & {m.source for m in prev.sources}:
+            score = float(len(keys & _member_keys(prev)))
+            if not score and sources & {m.source for m in prev.sources}:
                 theirs = _step_words(prev)
                 similar = max(
                     (overlap(w, theirs[lang]) for lang, w in words.items() if lang in theirs),
                     default=0.0,
                 )
                 score = similar if similar >= STEP_ALIGN else 0.0
-            if score > best_score:
-                best, best_score = prev.id, score
-        if best is None:
-            digest = hashlib.sha256("\n".join(sorted("/".join(k) for k in keys)).encode())
-            best = f"proc-{digest.hexdigest()[:12]}"
-        entry.id = best
-        taken.add(best)
+            if score > 0:
+                scored.append((-score, n, prev.id))
+    taken: set[str] = set()
+    named: dict[int, str] = {}
+    for _, n, prev_id in sorted(scored):
+        if n not in named and prev_id not in taken:
+            named[n] = prev_id
+            taken.add(prev_id)
+    kept = {e.id for e in old}
+    for n, entry in enumerate(entries):
+        if n not in named:
+            seed = "\n".join(sorted("/".join(k) for k in _member_keys(entry)))
+            while True:
+                fresh = f"proc-{hashlib.sha256(seed.encode()).hexdigest()[:12]}"
+                if fresh not in taken and fresh not in kept:
+                    break
+                seed += "+"  # taken by another entry, or an entry of before: salted
+            named[n] = fresh
+            taken.add(fresh)
+        entry.id = named[n]
 
 
 def build_catalog(

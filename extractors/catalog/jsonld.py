@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .anchors import insurers
 from .models import Catalog, Entry
 
 CONTEXT = {"@vocab": "https://schema.org/", "dalil": "urn:dalil:"}
-PROVIDERS = {"CNSS", "CNOPS", "CMAMO", "ANAM"}  # the bodies that run the schemes
 
 
 def _lang(value: str, lang: str | None) -> dict[str, str] | str:
@@ -88,7 +88,7 @@ def entry_jsonld(entry: Entry) -> dict[str, Any]:
     }
     if entry.schemes:
         node["serviceType"] = entry.schemes
-    providers = [i for i in entry.institutions if i in PROVIDERS]
+    providers = [i for i in entry.institutions if i in insurers()]
     if providers:
         node["provider"] = [{"@type": "GovernmentOrganization", "name": p} for p in providers]
     if channels:

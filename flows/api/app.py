@@ -22,11 +22,10 @@ from starlette.concurrency import run_in_threadpool
 from extractors.catalog import Entry, fold
 from flows.store import Store
 
-from .data import ApiData, Snapshot, Summary
+from .data import ANSWER_BYTES, ApiData, Snapshot, Summary
 from .tokens import TokenCache, Tokens
 
 MAX_LIMIT = 200
-ANSWERS_KEPT = 4096  # answers kept per catalog snapshot, by path and query
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
 
 
@@ -56,17 +55,26 @@ class SourceList(BaseModel):
     items: list[dict[str, Any]]
 
 
-def _cursor(key: Any) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+def _cursor(route: str, key: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps([route, key]).encode()).decode().rstrip("=")
 
 
-def _uncursor(cursor: str | None) -> Any:
+def _uncursor(cursor: str | None, route: str) -> Any:
+    """The key a cursor holds, when it is one of ``route``'s; else 400."""
     if not cursor:
         return None
     try:
-        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except ValueError:
-        raise HTTPException(400, "bad cursor: pass back the `next` of the previous page") from None
+        tag, key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError):
+        tag, key = None, None
+    fits = (
+        isinstance(key, str)
+        if route == "procedures"
+        else isinstance(key, list) and len(key) == 4 and all(isinstance(k, str) for k in key)
+    )
+    if tag != route or not fits:
+        raise HTTPException(400, "bad cursor: pass back the `next` of the previous page")
+    return key
 
 
 def _answer(request: Request, body: bytes, etag: str, modified: datetime) -> Response:
@@ -92,18 +100,17 @@ def _answer(request: Request, body: bytes, etag: str, modified: datetime) -> Res
     return Response(body, media_type="application/json", headers=headers)
 
 
-def _respond(
-    request: Request, snap: Snapshot, build: Callable[[], bytes], modified: datetime
-) -> Response:
-    """The answer to this path and query, built once per catalog snapshot."""
-    key = f"{request.url.path}?{request.url.query}"
+def _respond(request: Request, snap: Snapshot, key: tuple, build: Callable[[], bytes]) -> Response:
+    """The answer for ``key`` (the route and its parsed parameters), built once per
+    snapshot while the kept answers stay under ``ANSWER_BYTES``."""
     found = snap.answers.get(key)
     if found is None:
         body = build()
         found = (body, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
-        if len(snap.answers) < ANSWERS_KEPT:
+        if snap.answer_bytes + len(body) <= ANSWER_BYTES:
             snap.answers[key] = found
-    return _answer(request, *found, modified)
+            snap.answer_bytes += len(body)
+    return _answer(request, *found, snap.modified)
 
 
 def _page(items: list[bytes], extra: dict[str, Any]) -> bytes:
@@ -159,7 +166,7 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
         """Procedures by id, as summaries (``full``: whole entries); filter by language,
         scheme id, institution id or a text query (titles and steps)."""
         snap = await data.snapshot()
-        after = _uncursor(cursor)
+        after = _uncursor(cursor, "procedures")
         wanted = fold(q) if q else None
 
         def build() -> bytes:
@@ -178,10 +185,14 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
             more = start + limit < len(chosen)
             return _page(
                 [i.body if full else i.summary for i in page],
-                {"total": len(chosen), "next": _cursor(page[-1].entry.id) if more else None},
+                {
+                    "total": len(chosen),
+                    "next": _cursor("procedures", page[-1].entry.id) if more else None,
+                },
             )
 
-        return _respond(request, snap, build, snap.modified)
+        key = ("procedures", lang, scheme, institution, wanted, limit, after, full)
+        return _respond(request, snap, key, build)
 
     @app.get(
         "/api/procedures/{procedure_id}",
@@ -194,7 +205,7 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
         item = snap.by_id.get(procedure_id)
         if item is None:
             raise HTTPException(404, f"no procedure {procedure_id!r}")
-        return _respond(request, snap, lambda: item.body, item.entry.updated_at)
+        return _respond(request, snap, ("procedure", procedure_id), lambda: item.body)
 
     @app.get("/api/changes", response_class=Response, responses={200: {"model": ChangePage}})
     async def changes(
@@ -205,7 +216,7 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
     ) -> Response:
         """Change-set events that touched a procedure, oldest first, from ``since``."""
         snap = await data.snapshot()
-        after = _uncursor(cursor)
+        after = _uncursor(cursor, "changes")
 
         def build() -> bytes:
             rows = snap.changes
@@ -219,16 +230,15 @@ def make_api(store: Store, tokens: Tokens | None, public: bool = False) -> FastA
             more = len(keyed) > limit
             return _page(
                 [json.dumps(c, ensure_ascii=False).encode() for _, c in page],
-                {"next": _cursor(list(page[-1][0])) if more else None},
+                {"next": _cursor("changes", list(page[-1][0])) if more else None},
             )
 
-        return _respond(request, snap, build, snap.modified)
+        return _respond(request, snap, ("changes", since, limit, str(after)), build)
 
     @app.get("/api/sources", response_class=Response, responses={200: {"model": SourceList}})
     async def sources(request: Request) -> Response:
-        """The watched sources: latest version, when it was captured, status."""
+        """The watched sources: title, publisher, kind, URL, status, published version."""
         snap = await data.snapshot()
-        body = _page([json.dumps(s, ensure_ascii=False).encode() for s in snap.sources], {})
-        return _respond(request, snap, lambda: body, snap.modified)
+        return _respond(request, snap, ("sources",), lambda: snap.sources)
 
     return app

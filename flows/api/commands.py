@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from flows.notify import users_file
 from flows.store import Store, StoreError, default_store_url
 
 from .app import make_api
@@ -27,11 +28,10 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _tokens(store: Store, users: Path | None) -> Tokens:
-    if users is None:
-        if not store.local:
-            raise StoreError("a remote store needs --users PATH for its accounts file")
-        users = Path(store.root) / "users.sqlite"
-    return Tokens(users)
+    found = users_file(store, users)
+    if found is None:
+        raise StoreError("a remote store needs --users PATH (or DALIL_USERS) for its accounts")
+    return Tokens(found)
 
 
 def token(

@@ -4,7 +4,8 @@ is reloaded when ``catalog.json`` changes, checked at most every few seconds."""
 
 from __future__ import annotations
 
-import hashlib
+import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -14,8 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from extractors.catalog import Catalog, Entry, fold
-from flows.catalog import load_catalog
-from flows.store import Store
+from flows.store import Store, StoreError
 
 RECHECK = 5.0  # seconds between two looks at catalog.json
 
@@ -65,19 +65,25 @@ class Item:
     text: str  # folded titles and steps, for ?q=
 
 
+PUBLIC_SOURCE_FIELDS = (
+    "title", "publisher", "kind", "url", "status", "published_version", "updated_at"
+)  # fmt: skip
+ANSWER_BYTES = 64 * 2**20  # answers kept per snapshot, at most
+
+
 @dataclass
 class Snapshot:
     items: list[Item]  # by id
     by_id: dict[str, Item]
-    changes: list[dict]  # newest last
-    sources: list[dict]
-    modified: datetime
-    etag: str  # of the catalog's bytes
+    changes: list[dict]  # oldest first
+    sources: bytes  # the /api/sources answer
+    modified: datetime  # when the catalog's entries last changed (UTC, whole seconds)
     loaded_at: float = field(default_factory=time.monotonic)
-    answers: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # (body, ETag)
+    answers: dict[tuple, tuple[bytes, str]] = field(default_factory=dict)  # (body, ETag)
+    answer_bytes: int = 0
 
 
-def _snapshot(store: Store, raw: bytes | None, catalog: Catalog | None) -> Snapshot:
+def _snapshot(catalog: Catalog | None, index: dict) -> Snapshot:
     entries = catalog.entries if catalog else []
     items = []
     for e in sorted(entries, key=lambda e: e.id):
@@ -91,35 +97,40 @@ def _snapshot(store: Store, raw: bytes | None, catalog: Catalog | None) -> Snaps
         for c in e.changes:
             changes.append({**c.model_dump(mode="json"), "procedure": e.id})
     changes.sort(key=lambda c: (c["at"], c["source"], c["change"], c["procedure"]))
-    index = store.index().get("sources", {})
     sources = [
-        {"id": sid, **{k: v for k, v in entry.items() if not isinstance(v, dict | list)}}
-        for sid, entry in sorted(index.items())
+        {"id": sid, **{k: entry.get(k) for k in PUBLIC_SOURCE_FIELDS}}
+        for sid, entry in sorted(index.get("sources", {}).items())
     ]
     modified = catalog.generated_at if catalog else datetime.fromtimestamp(0, UTC)
     return Snapshot(
         items=items,
         by_id={i.entry.id: i for i in items},
         changes=changes,
-        sources=sources,
+        sources=json.dumps({"items": sources}, ensure_ascii=False).encode("utf-8"),
         modified=modified.astimezone(UTC).replace(microsecond=0),
-        etag=hashlib.sha256(raw or b"").hexdigest()[:32],
     )
 
 
 class ApiData:
-    """The store's catalog as the API serves it, kept current."""
+    """The store's catalog (and index) as the API serves them, kept current."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._lock = threading.Lock()
-        self._raw: bytes | None = None
-        self._snap = self._load()
+        self._raw: tuple[bytes | None, bytes | None] = (None, None)
+        self._snap = _snapshot(None, {})
+        try:
+            self._load(self._read())
+        except ValueError as exc:
+            raise StoreError(f"store {store.url}: catalog.json or index.json: {exc}") from None
 
-    def _load(self) -> Snapshot:
-        raw = self.store.read_bytes("catalog.json")
-        self._raw = raw
-        return _snapshot(self.store, raw, load_catalog(self.store) if raw else None)
+    def _read(self) -> tuple[bytes | None, bytes | None]:
+        return self.store.read_bytes("catalog.json"), self.store.read_bytes("index.json")
+
+    def _load(self, raw: tuple[bytes | None, bytes | None]) -> None:
+        catalog = Catalog.model_validate_json(raw[0]) if raw[0] else None
+        index = json.loads(raw[1]) if raw[1] else {}
+        self._snap, self._raw = _snapshot(catalog, index), raw
 
     async def snapshot(self) -> Snapshot:
         """``current()`` for a request: the snapshot at once, or when a look at the
@@ -129,17 +140,23 @@ class ApiData:
         return await run_in_threadpool(self.current)
 
     def current(self) -> Snapshot:
-        """The snapshot; reloaded first when catalog.json changed (looked at every few
-        seconds, by one thread)."""
+        """The snapshot; reloaded first when catalog.json or index.json changed (looked
+        at every few seconds, by one thread). An unreadable new catalog is logged and the
+        last good one kept."""
         snap = self._snap
         if time.monotonic() - snap.loaded_at < RECHECK or not self._lock.acquire(blocking=False):
             return snap
         try:
-            raw = self.store.read_bytes("catalog.json")
+            raw = self._read()
             if raw != self._raw:
-                self._snap = self._load()
+                self._load(raw)
             else:
                 snap.loaded_at = time.monotonic()
-            return self._snap
+        except (OSError, ValueError, StoreError) as exc:
+            logging.getLogger("dalil.api").error(
+                "store %s: kept the last catalog: %s", self.store.url, exc
+            )
+            snap.loaded_at = time.monotonic()
         finally:
             self._lock.release()
+        return self._snap

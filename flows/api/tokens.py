@@ -56,18 +56,18 @@ class Tokens:
             if db.execute("DELETE FROM api_tokens WHERE name = ?", (name,)).rowcount == 0:
                 raise TokenError(f"no token named {name!r}")
 
+    def digests(self) -> dict[str, str]:
+        """Every token's SHA-256 and the name it was made for (none when the accounts
+        file is gone)."""
+        if not self.path.exists():
+            return {}
+        with closing(self._db()) as db:
+            return dict(db.execute("SELECT digest, name FROM api_tokens").fetchall())
+
     def list(self) -> list[tuple[str, str]]:
         """(name, created) of every token."""
         with closing(self._db()) as db:
             return db.execute("SELECT name, created FROM api_tokens ORDER BY name").fetchall()
-
-    def check(self, token: str) -> str | None:
-        """The name the token was made for, or None."""
-        with closing(self._db()) as db:
-            row = db.execute(
-                "SELECT name FROM api_tokens WHERE digest = ?", (_digest(token),)
-            ).fetchone()
-        return row[0] if row else None
 
 
 class TokenCache:
@@ -76,12 +76,19 @@ class TokenCache:
 
     def __init__(self, tokens: Tokens) -> None:
         self.tokens = tokens
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: tuple[int, int, bytes] | None = None
         self._names: dict[str, str] = {}
 
-    def _now(self) -> tuple[int, int]:
-        info = os.stat(self.tokens.path)
-        return info.st_mtime_ns, info.st_size
+    def _now(self) -> tuple[int, int, bytes]:
+        """The file's time, size and SQLite change counter (bytes 24-27 of its header,
+        bumped by every committed write): a change none of them shows is no change."""
+        try:
+            with open(self.tokens.path, "rb") as f:
+                info = os.fstat(f.fileno())
+                f.seek(24)
+                return info.st_mtime_ns, info.st_size, f.read(4)
+        except FileNotFoundError:
+            return 0, 0, b""
 
     def stale(self) -> bool:
         """Whether the file changed since it was read (one stat call)."""
@@ -90,9 +97,7 @@ class TokenCache:
     def reload(self) -> None:
         """Read the tokens again (blocking: call it off the event loop)."""
         stamp = self._now()
-        with closing(self.tokens._db()) as db:
-            rows = db.execute("SELECT digest, name FROM api_tokens").fetchall()
-        self._names, self._stamp = dict(rows), stamp
+        self._names, self._stamp = self.tokens.digests(), stamp
 
     def name(self, token: str) -> str | None:
         """The name the token was made for, or None (as of the last reload)."""
