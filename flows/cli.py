@@ -17,6 +17,7 @@ from rich.console import Console
 from extractors.errors import ExtractionError
 from extractors.models import json_schemas
 from flows.acquire import DEFAULT_REGISTRY, RegistryError, load_registry
+from flows.console import err, fail
 from flows.extraction import DEFAULT_TIMEOUT, prestart
 from flows.pipeline import needs_work
 from flows.reports import extraction_table, outcomes_table, repair_report, sources_table
@@ -27,17 +28,11 @@ from flows.store import Store, StoreError, StoreLockedError, default_store_url
 app = typer.Typer(
     help="dalil: Moroccan health-insurance procedures as versioned JSON.", no_args_is_help=True
 )
-err = Console(stderr=True)
 
 StoreOpt = Annotated[
     str | None, typer.Option("--store", help="Store URL (default: $DALIL_STORE or output/).")
 ]
 RegistryOpt = Annotated[Path, typer.Option("--registry", help="Source registry file.")]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
 
 
 def _write_json(text: str) -> None:
@@ -81,7 +76,7 @@ def refresh(
     kind_of_runner = task_runner or ("dask" if dask_address else None)
     kind_of_runner = kind_of_runner or ("processes" if workers and workers > 1 else "threads")
     if kind_of_runner not in ("threads", "processes", "dask"):
-        raise _fail(f"--task-runner must be threads, processes or dask, not {task_runner!r}")
+        raise fail(f"--task-runner must be threads, processes or dask, not {task_runner!r}")
     try:
         st = Store(store or default_store_url())
         reg = load_registry(registry)
@@ -92,7 +87,7 @@ def refresh(
         chosen = reg.select(source, kind, schedule)
         entries = st.index()["sources"]
     except (RegistryError, StoreError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if doc_timeout and any(
         needs_work(entries.get(s.id), reg, s, offline, reviewer_inputs(st, s.id)) for s in chosen
     ):
@@ -113,9 +108,9 @@ def refresh(
             doc_timeout=doc_timeout,
         )
     except StoreLockedError as exc:
-        raise _fail(str(exc), 1) from None
+        raise fail(str(exc), 1) from None
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     Console(width=None if sys.stdout.isatty() else 120).print(outcomes_table(outcomes))
     failed = [o for o in outcomes if o["outcome"] == "failed"]
     for o in failed:
@@ -181,7 +176,7 @@ def extract_cmd(
     (UTF-8). Otherwise one JSON per input in --out, a progress bar and a summary table; a
     file that fails is reported and the others go on (exit code 1)."""
     if kind not in (None, "html", "pdf", "text"):
-        raise _fail(f"--kind must be html, pdf or text, not {kind!r}")
+        raise fail(f"--kind must be html, pdf or text, not {kind!r}")
     inputs = _inputs(paths)
     if len(inputs) == 1:
         from flows.extraction import lazy_models
@@ -190,19 +185,19 @@ def extract_cmd(
     elif inputs and timeout:
         prestart()  # the fork server loads every model once, for every worker
     if not inputs:
-        raise _fail("no input files")
+        raise fail("no input files")
     if out is None and (len(inputs) > 1 or paths[0].is_dir()):
-        raise _fail("several inputs need --out DIR")
+        raise fail("several inputs need --out DIR")
     if source_id and len(inputs) > 1:
-        raise _fail("--source-id names one input only")
+        raise fail("--source-id names one input only")
     if out is None:
         path = inputs[0][0]
         try:
             doc = _extract_file(path, kind, source_id or path.stem, timeout)
         except OSError as exc:
-            raise _fail(f"{path}: {exc.strerror or exc}") from None
+            raise fail(f"{path}: {exc.strerror or exc}") from None
         except ExtractionError as exc:
-            raise _fail(str(exc), 1) from None
+            raise fail(str(exc), 1) from None
         _write_json(doc.model_dump_json(indent=2))
         return
     # without a time limit files are extracted in this process, one at a time
@@ -287,7 +282,7 @@ def repair(
     try:
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as exc:
-        raise _fail(f"{file}: {exc.strerror or exc}") from None
+        raise fail(f"{file}: {exc.strerror or exc}") from None
     text, warnings = decode_utf8(data)
     for warning in warnings:
         err.print(f"[yellow]warning:[/] {file}: {warning}", highlight=False)
@@ -296,7 +291,7 @@ def repair(
 
         lines = [line for line in text.split("\n") if line.strip()]
         if not lines:
-            raise _fail(f"{file}: no text to decode")
+            raise fail(f"{file}: no text to decode")
         decoding = solve(lines)
         sys.stdout.buffer.write(("\n".join(decoding.lines) + "\n").encode("utf-8"))
         err.print(
@@ -323,7 +318,7 @@ def sources(registry: RegistryOpt = DEFAULT_REGISTRY, store: StoreOpt = None) ->
         reg = with_discovered(st, load_registry(registry))
         index = st.index()
     except (RegistryError, StoreError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     Console(width=None if sys.stdout.isatty() else 160).print(sources_table(reg.sources, index))
 
 
@@ -334,7 +329,7 @@ def schema(
     """Print the JSON Schema of the Document (default), ChangeSet or ParityGap contract."""
     schemas = json_schemas()
     if model not in schemas:
-        raise _fail(f"unknown model {model!r}; choose one of {', '.join(schemas)}")
+        raise fail(f"unknown model {model!r}; choose one of {', '.join(schemas)}")
     _write_json(json.dumps(schemas[model], ensure_ascii=False, indent=2))
 
 
@@ -352,10 +347,10 @@ def diff_cmd(
         try:
             docs.append(Document.model_validate_json(path.read_bytes()))
         except OSError as exc:
-            raise _fail(f"{path}: {exc.strerror or exc}") from None
+            raise fail(f"{path}: {exc.strerror or exc}") from None
         except ValueError as exc:
             first = str(exc).splitlines()[0]
-            raise _fail(f"{path}: not a dalil Document: {first}") from None
+            raise fail(f"{path}: not a dalil Document: {first}") from None
     _write_json(diff(docs[0], docs[1]).model_dump_json(indent=2))
 
 
@@ -394,9 +389,9 @@ def reextract(
                         highlight=False,
                     )
     except StoreLockedError as exc:
-        raise _fail(str(exc), 1) from None
+        raise fail(str(exc), 1) from None
     except (RegistryError, StoreError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 @app.command()
@@ -414,7 +409,7 @@ def report(
         st = Store(store or default_store_url())
         result = build_site(st, out or default_site_dir(st))
     except (StoreError, OSError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     err.print(
         f"review site: {result.out / 'index.html'} ({result.pages} pages, {result.written} "
         f"written, {result.unchanged + result.skipped} unchanged)",
@@ -450,7 +445,7 @@ def review(
     )
 
     if confirm == dismiss:
-        raise _fail("say exactly one of --confirm or --dismiss")
+        raise fail("say exactly one of --confirm or --dismiss")
     decision = "confirmed" if confirm else "dismissed"
     who = by or getpass.getuser()
     try:
@@ -462,9 +457,9 @@ def review(
             if site.exists():
                 build_site(st, site)
     except StoreLockedError as exc:
-        raise _fail(str(exc), 1) from None
+        raise fail(str(exc), 1) from None
     except (ReviewError, StoreError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     said = f"{target}: {decision} by {who}"
     if applied.published:
         said += f"; latest/{target.source_id}.json now shows {target.version}"
@@ -501,7 +496,7 @@ def changes(
 
     wanted = set(significance or ())
     if wanted - {"substantive", "editorial", "noise"}:
-        raise _fail("--significance must be substantive, editorial or noise")
+        raise fail("--significance must be substantive, editorial or noise")
     if shape is None:
         shape = sys.stdout.isatty() and not terminal_shapes_arabic()
     try:
@@ -515,7 +510,7 @@ def changes(
                 kept = [c for c in cs.changes if not wanted or c.significance in wanted]
                 lines += change_lines(source_id, cs.model_copy(update={"changes": kept}), shape)
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     sys.stdout.buffer.write(("\n".join(lines) + "\n" if lines else "").encode("utf-8"))
     sys.stdout.flush()
 
@@ -534,8 +529,6 @@ def catalog(
 ) -> None:
     """The procedure catalog: one row per procedure, with its languages, sources,
     conflicts and last change."""
-    from rich.console import Console
-
     from flows.catalog import catalog_table, load_catalog, publish_catalog
     from flows.reports import terminal_shapes_arabic
 
@@ -549,9 +542,9 @@ def catalog(
         else:
             found = load_catalog(st)
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if found is None:
-        raise _fail(f"store {st.url}: no catalog.json yet: run `dalil refresh` (or --rebuild)")
+        raise fail(f"store {st.url}: no catalog.json yet: run `dalil refresh` (or --rebuild)")
     if as_json:
         _write_json(found.model_dump_json(indent=2))
         return
@@ -571,7 +564,7 @@ def serve(
     try:
         serve_deployments(prefect_file)
     except (OSError, ValueError) as exc:
-        raise _fail(f"{prefect_file}: {exc}") from None
+        raise fail(f"{prefect_file}: {exc}") from None
 
 
 def _web_commands() -> None:

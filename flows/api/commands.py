@@ -7,24 +7,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from flows.console import err, fail
 from flows.notify import users_file
 from flows.store import Store, StoreError, default_store_url
 
 from .app import make_api
 from .tokens import TokenError, Tokens
 
-err = Console(stderr=True)
 StoreOpt = Annotated[str | None, typer.Option("--store", help="Store URL (default: output/).")]
 UsersOpt = Annotated[
     Path | None, typer.Option("--users", help="Accounts file (default: <store>/users.sqlite).")
 ]
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/] {message}", highlight=False)
-    return typer.Exit(2)
 
 
 def _tokens(store: Store, users: Path | None) -> Tokens:
@@ -53,7 +47,7 @@ def token(
         else:
             print(tokens.create(name))
     except (TokenError, StoreError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 def api(
@@ -76,6 +70,6 @@ def api(
             raise StoreError(f"store {st.url}: no catalog.json yet: run `dalil refresh` first")
         application = make_api(st, tokens, public=public)
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     err.print(f"read API on http://{host}:{port}/api/procedures (store {st.url})", highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -8,15 +8,14 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.console import Console
 
+from flows.console import err, fail
 from flows.notify import ALL, Subscription
 from flows.store import Store, StoreError, default_store_url
 
 from .errors import WebError
 from .users import ROLES, Users
 
-err = Console(stderr=True)
 users_app = typer.Typer(help="Review-app accounts (kept in users.sqlite beside the store).")
 StoreOpt = Annotated[str | None, typer.Option("--store", help="Store URL (default: output/).")]
 PasswordStdin = Annotated[
@@ -26,11 +25,6 @@ T = TypeVar("T")
 UsersOpt = Annotated[
     Path | None, typer.Option("--users", help="Accounts file (default: <store>/users.sqlite).")
 ]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
 
 
 def _users(store: str | None, users: Path | None) -> tuple[Store, Users]:
@@ -47,7 +41,7 @@ def _on_users(store: str | None, users: Path | None, act: Callable[[Users], T]) 
     try:
         return act(_users(store, users)[1])
     except (WebError, StoreError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 def _password(given: bool) -> str:
@@ -137,7 +131,7 @@ def users_notify(
     try:
         said = _on_users(store, users, act)
     except SubscriptionError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     err.print(said, highlight=False)
 
 
@@ -179,6 +173,6 @@ def web(
         build_site(st, site)
         application = make_app(st, accounts, site, read_only=read_only)
     except (WebError, StoreError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     err.print(f"review app on http://{host}:{port}/ (store {st.url})", highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning")
