@@ -147,7 +147,12 @@ def test_killed_refresh_loses_and_duplicates_nothing(
 ) -> None:
     """SIGKILL a refresh at a write in turn; the next run must end in the clean store.
 
-    The two variants kill at alternate writes, so that together they cover every write."""
+    The two variants kill at alternate writes, so that together they cover every write.
+    Each kill costs a refresh, so the corpus's synthetic French page is left out: its
+    writes are of the kinds the other HTML sources make (the catalog is still written)."""
+    data = yaml.safe_load(corpus.read_text(encoding="utf-8"))
+    data["sources"] = [s for s in data["sources"] if s["id"] != "synthetic-amo-tadamon-fr"]
+    corpus.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     total, expected = writes_in_a_clean_run(corpus, tmp_path)
     ctx = multiprocessing.get_context("fork")
     for kill_at in range(1 if when == "before-rename" else 2, total + 1, 2):
