@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bench_web import free_port  # noqa: E402
 from extractors.catalog import Catalog  # noqa: E402
 from flows.acquire import load_registry  # noqa: E402
 from flows.api import Tokens  # noqa: E402
@@ -86,12 +86,6 @@ def build_store(folder: Path, procedures: int) -> Path:
         "\n".join(tokens.create(f"app{c:02d}") for c in range(CLIENTS)), encoding="utf-8"
     )
     return folder / "store"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def serve(store: Path, kind: str, probe: str) -> tuple[subprocess.Popen, str]:

@@ -61,8 +61,10 @@ def write_registry(path: Path, entries: str) -> Path:
     return path
 
 
-def make_document(text: str | bytes, day: int = 1, source_id: str = "src", languages=()):
-    """Extract a Document from text as if captured on 2025-03-<day>."""
+def make_document(
+    text: str | bytes, day: int = 1, source_id: str = "src", languages=(), kind: str = "text"
+):
+    """Extract a Document from text (or ``kind``) as if captured on 2025-03-<day>."""
     from datetime import UTC, datetime
     from hashlib import sha256
 
@@ -71,7 +73,7 @@ def make_document(text: str | bytes, day: int = 1, source_id: str = "src", langu
     data = text.encode("utf-8") if isinstance(text, str) else text
     return extract(
         data,
-        kind="text",
+        kind=kind,
         source_id=source_id,
         fetched_at=datetime(2025, 3, day, tzinfo=UTC),
         sha256=sha256(data).hexdigest(),

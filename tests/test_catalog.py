@@ -4,17 +4,14 @@ conflicts appearing and clearing, ids that survive rewording, its schema and JSO
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from hashlib import sha256
 
 import jsonschema
 import pytest
 
 from extractors.catalog import Catalog, build_catalog, catalog_jsonld, clusters, compare
 from extractors.catalog.anchors import View
-from extractors.extract import extract
 from extractors.models import Document, json_schemas
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, make_document
 
 ALOUADIFA = CORPUS / "snapshots" / "alouadifa-amo-tadamon" / "2025-09-01.html"
 FRENCH = CORPUS / "snapshots" / "synthetic-amo-tadamon-fr" / "2025-09-01.html"
@@ -23,15 +20,7 @@ FR_ANCHOR = "<li>Les personnes qui ne sont couvertes"
 
 
 def _doc(html: str, source: str, day: int) -> Document:
-    data = html.encode("utf-8")
-    return extract(
-        data,
-        kind="html",
-        source_id=source,
-        fetched_at=datetime(2025, 10, day, tzinfo=UTC),
-        sha256=sha256(data).hexdigest(),
-        snapshot="snapshots/x",
-    )
+    return make_document(html, day, source, kind="html")
 
 
 def _arabic(rate: str) -> str:
