@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-err = Console(stderr=True)
+# soft wrap: a message is never cut into lines at the console width (logs, tests and
+# scripts read it whole; a terminal wraps it itself)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
