@@ -175,3 +175,24 @@ def test_a_table_is_proposed_then_trusted_by_an_admin_then_decodes_the_font(
     gold = Counter(w for line in lines for w in line.split())
     got = Counter(w for b in decoded for w in b.text.split())
     assert sum((gold & got).values()) >= 0.5 * sum(gold.values())
+
+
+
+def test_a_guessed_form_rules_no_letter_out() -> None:
+    from extractors.arabic import default_lexicon
+    from extractors.legacy.model import letter_model
+    from extractors.legacy.solve import _Solver
+
+    # whether Y joins Z, no word edge says (Z never starts a word): guessed joined, for
+    # the one-to-one rule, yet Y may still be a letter that joins nothing after it
+    words = Counter({"XYZ": 3, "Z": 1, "QY": 2})
+    found = forms(words)
+    assert found["Z"] == (False, False) and found["Q"] == (False, True)
+    assert found["Y"] == (True, False)  # QY: Y ends a word
+    words = Counter({"XYZ": 3, "QYZ": 2})
+    assert forms(words)["Y"] == (True, True)
+    solver = _Solver(words, letter_model(), default_lexicon())
+    mapping = solver.by_frequency()
+    trial = dict(mapping)
+    assert solver._force(trial, "XYZ", ("ب", "لا", "ت")) is not None
+    assert "".join(trial[c] for c in "XYZ") == "بلات"

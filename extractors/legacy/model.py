@@ -1,7 +1,8 @@
 """A letter model of Arabic words, for solving legacy-font codes: trigram probabilities
 of letters inside words (with word edges), counted over the commonest Arabic word forms
 of wordfreq, each weighted by the square root of its frequency (so that a handful of
-function words do not drown the rest)."""
+function words do not drown the rest). Word shapes (length and joins) index a larger
+share of the list, for the solver's word moves."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import threading
 from collections import Counter
 from functools import cache
 
-TOP_WORDS = 60_000
+TOP_WORDS = 60_000  # the letter model's words
+TOP_SHAPES = 300_000  # the words indexed by shape
 EDGE = "^"
 END = "$"
 _LOCK = threading.Lock()
@@ -19,7 +21,7 @@ _LOCK = threading.Lock()
 class LetterModel:
     """log10 P(letter | two letters before), interpolated with bigrams and unigrams."""
 
-    def __init__(self, words: dict[str, float]) -> None:
+    def __init__(self, words: dict[str, float], shaped: dict[str, float] | None = None) -> None:
         tri: Counter[str] = Counter()
         bi: Counter[str] = Counter()
         uni: Counter[str] = Counter()
@@ -43,7 +45,7 @@ class LetterModel:
         self._memo: dict[str, float] = {}
         self.frequency = {c: uni[c] / total for c in self.letters}
         self.shapes: dict[tuple[int, tuple[bool, ...]], list[tuple[tuple[str, ...], float]]] = {}
-        for word, freq in words.items():
+        for word, freq in (shaped or words).items():  # commonest first
             units = glyph_units(word)
             self.shapes.setdefault((len(units), joins(units)), []).append((units, freq))
 
@@ -98,11 +100,11 @@ def _load() -> LetterModel:
 
     freq = get_frequency_dict("ar")
     arabic = {w: f for w, f in freq.items() if w and all("\u0621" <= ch <= "\u064a" for ch in w)}
-    top = dict(sorted(arabic.items(), key=lambda kv: -kv[1])[:TOP_WORDS])
-    return LetterModel(top)
+    ranked = dict(sorted(arabic.items(), key=lambda kv: -kv[1])[:TOP_SHAPES])
+    return LetterModel(dict(list(ranked.items())[:TOP_WORDS]), ranked)
 
 
 def letter_model() -> LetterModel:
-    """The process-wide model (built once, about a second)."""
+    """The process-wide model (built once, a few seconds)."""
     with _LOCK:
         return _load()
