@@ -177,7 +177,6 @@ def test_a_table_is_proposed_then_trusted_by_an_admin_then_decodes_the_font(
     assert sum((gold & got).values()) >= 0.5 * sum(gold.values())
 
 
-
 def test_a_guessed_form_rules_no_letter_out() -> None:
     from extractors.arabic import default_lexicon
     from extractors.legacy.model import letter_model
