@@ -78,12 +78,12 @@ def test_the_solver_reads_most_of_a_generated_legacy_font_text(tmp_path) -> None
     lines = _legal(150)
     coded, _ = encode(lines, seed=21)
     assert space_of(coded) == "<"
-    decoding = solve(coded, seed=1)
+    decoding = solve(coded, seed=1, runs=1)  # one run keeps the suite short
     gold = [w for line in lines for w in line.split()]
     got = [w for line in decoding.lines for w in line.split()]
     assert len(got) == len(gold)
     right = sum(a == b for a, b in zip(gold, got, strict=True)) / len(gold)
-    assert right >= 0.85, (right, decoding.lines[:2])  # 143 of 150 here
+    assert right >= 0.85, (right, decoding.lines[:2])  # 139 of 150 here
     source = tmp_path / "coded.txt"
     source.write_text("\n".join(coded), encoding="utf-8")
     result = CliRunner().invoke(app, ["repair", "--legacy-font", str(source)])
