@@ -373,18 +373,43 @@ class _Solver:
                 total += context.gain(read(li, wi), read(li, wi + 1))
             return total
 
+        def spots_score(code: str, other: str | None) -> Callable[[], float]:
+            return partial(local, places.get(code, set()) | (places.get(other) or set()))
+
+        return self._hill_climb(mapping, self.codes, spots_score, POLISH_PASSES)
+
+    def climb(self, mapping: dict[str, str]) -> dict[str, str]:
+        """Give one code another letter at a time, swapping with the code of the same form
+        that had it, while the score rises."""
+
+        def words_score(code: str, other: str | None) -> Callable[[], float]:
+            return partial(self._sum, mapping, self._words(code, other))
+
+        live = [c for c in self.codes if self.affected[c]]
+        return self._hill_climb(mapping, live, words_score, None)
+
+    def _hill_climb(
+        self,
+        mapping: dict[str, str],
+        codes: list[str],
+        score_of: Callable[[str, str | None], Callable[[], float]],
+        passes: int | None,
+    ) -> dict[str, str]:
+        """Per code, the best letter change by ``score_of(code, other)()`` if it gains;
+        pass after pass while one changes something (at most ``passes``, if given)."""
         holder = {(self.form[c], o): c for c, o in mapping.items()}
-        for _ in range(POLISH_PASSES):
+        done = 0
+        while passes is None or done < passes:
+            done += 1
             changed = False
-            for code in self.codes:
+            for code in codes:
                 best_gain, best = 1e-9, None
                 for out in self.outputs:
                     option = self._option(holder, mapping, code, out)
                     if option is None:
                         continue
                     (other,) = option
-                    spots = places.get(code, set()) | (places.get(other) or set())
-                    gain = self._trial(mapping, code, out, other, partial(local, spots))
+                    gain = self._trial(mapping, code, out, other, score_of(code, other))
                     if gain > best_gain:
                         best_gain, best = gain, (out, other)
                 if best is not None:
@@ -392,33 +417,6 @@ class _Solver:
                     changed = True
             if not changed:
                 break
-        return mapping
-
-    def climb(self, mapping: dict[str, str]) -> dict[str, str]:
-        """Give one code another letter at a time, swapping with the code of the same form
-        that had it, while the score rises."""
-        holder = {(self.form[c], o): c for c, o in mapping.items()}
-        improved = True
-        while improved:
-            improved = False
-            for code in self.codes:
-                if not self.affected[code]:
-                    continue
-                best_gain, best = 1e-9, None
-                for out in self.outputs:
-                    option = self._option(holder, mapping, code, out)
-                    if option is None:
-                        continue
-                    (other,) = option
-                    words = self._words(code, other)
-                    gain = self._trial(
-                        mapping, code, out, other, partial(self._sum, mapping, words)
-                    )
-                    if gain > best_gain:
-                        best_gain, best = gain, (out, other)
-                if best is not None:
-                    self._commit(holder, mapping, code, *best)
-                    improved = True
         return mapping
 
 
