@@ -141,13 +141,15 @@ def writes_in_a_clean_run(corpus: Path, tmp_path: Path) -> tuple[int, dict[str, 
     return len(files(clean)), {k: v for k, (v, _) in files(clean).items()}
 
 
+@pytest.mark.parametrize("part", [0, 1])
 @pytest.mark.parametrize("when", ["before-rename", "after-rename"])
 def test_killed_refresh_loses_and_duplicates_nothing(
-    corpus: Path, tmp_path: Path, when: str
+    corpus: Path, tmp_path: Path, when: str, part: int
 ) -> None:
     """SIGKILL a refresh at a write in turn; the next run must end in the clean store.
 
-    The two variants kill at alternate writes, so that together they cover every write.
+    The four variants kill at every fourth write, each from its own first write, so that
+    together they cover every write (and the test runner may share them out).
     Each kill costs a refresh, so the corpus's synthetic French page is left out: its
     writes are of the kinds the other HTML sources make (the catalog is still written)."""
     data = yaml.safe_load(corpus.read_text(encoding="utf-8"))
@@ -155,7 +157,8 @@ def test_killed_refresh_loses_and_duplicates_nothing(
     corpus.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     total, expected = writes_in_a_clean_run(corpus, tmp_path)
     ctx = multiprocessing.get_context("fork")
-    for kill_at in range(1 if when == "before-rename" else 2, total + 1, 2):
+    first = (1 if when == "before-rename" else 2) + 2 * part
+    for kill_at in range(first, total + 1, 4):
         store = tmp_path / f"killed-{kill_at}"
         child = ctx.Process(target=_refresh_and_die, args=(str(corpus), str(store), kill_at, when))
         child.start()

@@ -14,6 +14,13 @@ different letters for different codes of one form. Short texts get more annealin
 per code, at about the same cost. The best of a few runs wins; its confidence is the share
 of decoded words the lexicon knows.
 
+A short text (a line or two) gives annealing too little to climb on. There the search also
+starts from reading whole words: a beam search over the coded words, each next one the
+word that shares most codes with those read, read as a fitting lexicon word that agrees
+with the table so far, or left unread at the cost of an unknown word. In a short text a
+common letter may outnumber the space, so the commonest few characters that never start
+or end a line are each tried as the space stand-in, and the best-scoring reading wins.
+
 What keeps the search honest is the joining forms. A code is one glyph: a letter in one
 form, isolated, initial, medial or final. Where a word starts, its glyph is not joined to
 a previous one; where it ends, its glyph joins no next one; and between two glyphs of a
@@ -24,18 +31,20 @@ sets is guessed joined, which holds for most glyphs inside words but not, in a s
 text, for the glyph before a letter it never shows at a word start. So the forms serve
 the one-to-one rule and the shapes of word moves, and never rule a letter out: ruling
 out letters that cannot join the next one (alef, dal, reh, waw, a lam-alef...) on a
-guessed form cost 10 points of words on short administrative texts.
+guessed form cost 10 points of words on short administrative texts. Reading whole words
+lets a guessed join go either way (the waw before a letter that never starts a word).
 """
 
 from __future__ import annotations
 
+import heapq
 import random
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import pairwise
+from itertools import pairwise, product
 from math import log10
 
 from ..arabic import Lexicon, context_model, default_lexicon
@@ -50,6 +59,11 @@ NEAR_SHARE = 0.5  # word moves to the nearest common word of the same shape
 POLISH_PASSES = 3  # context hill-climb passes, while a pass changes something
 FITTING = 3000  # at most this many lexicon words (the commonest) that fit a coded word
 NEAR_POOL = 1000  # of which the commonest are searched for a near word
+BEAM_WIDTH = 32  # tables kept while reading words one by one
+BEAM_BRANCH = 6  # readings of the next word tried per table (more while the beam is small)
+UNKNOWN_LETTER = -1.3  # log10 odds of a letter of a word left unread
+SHORT_TEXT = 300  # characters: shorter texts try several space stand-ins
+SPACE_TRIALS = 12  # at most this many
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -74,11 +88,25 @@ class Decoding:
 def space_of(lines: list[str]) -> str:
     """The space stand-in: a real space when the text has enough of them, else its
     commonest character."""
+    return space_candidates(lines)[0]
+
+
+def space_candidates(lines: list[str]) -> list[str]:
+    """The characters that may stand for the space, likeliest first: a real space when
+    the text has enough of them; else the commonest character, or in a short text (where
+    a common letter may outnumber the space) the commonest few that never start or end
+    a line."""
     counts = Counter(ch for line in lines for ch in line if not ch.isdigit())
     total = sum(counts.values()) or 1
     if counts.get(" ", 0) / total >= 0.08:
-        return " "
-    return counts.most_common(1)[0][0] if counts else " "
+        return [" "]
+    ranked = [c for c, _ in counts.most_common()] or [" "]
+    if sum(len(line) for line in lines) >= SHORT_TEXT:
+        return ranked[:1]
+    trimmed = [line.strip() for line in lines]
+    edges = {ch for line in trimmed if line for ch in (line[0], line[-1])}
+    inner = [c for c in ranked if c not in edges]
+    return inner[:SPACE_TRIALS] or ranked[:1]
 
 
 def logical_words(line: str, space: str) -> list[str]:
@@ -87,10 +115,11 @@ def logical_words(line: str, space: str) -> list[str]:
     return [w for w in reversed_line.split(space) if w]
 
 
-def forms(words: Counter[str]) -> dict[str, tuple[bool | None, bool | None]]:
+def forms(words: Counter[str], guess: bool = True) -> dict[str, tuple[bool | None, bool | None]]:
     """Each code's (joined from the previous glyph, joins the next glyph), as far as the
     words tell: union-find over the equalities, each class set by word edges (a vote
-    when a noisy text says both)."""
+    when a noisy text says both). A class no edge sets is None, or with ``guess``, joined
+    when the code is ever inside a word."""
     parent: dict[tuple[str, str], tuple[str, str]] = {}
 
     def find(x: tuple[str, str]) -> tuple[str, str]:
@@ -124,9 +153,9 @@ def forms(words: Counter[str]) -> dict[str, tuple[bool | None, bool | None]]:
     for code in codes:
         prev = value.get(find(("prev", code)))
         nxt = value.get(find(("next", code)))
-        if prev is None and ("prev", code) in parent:
+        if guess and prev is None and ("prev", code) in parent:
             prev = True  # joined to a glyph that is never at an edge: guessed joined
-        if nxt is None and ("next", code) in parent:
+        if guess and nxt is None and ("next", code) in parent:
             nxt = True
         out[code] = (prev, nxt)
     return out
@@ -146,11 +175,12 @@ class _Solver:
         self.codes = [c for c, _ in codes.most_common()]
         self.code_counts = codes
         self.form = forms(words)
+        self.seen_form = forms(words, guess=False)
         self.affected = {c: [(w, n) for w, n in words.items() if c in w] for c in self.codes}
         self._scores: dict[str, float] = {}
         self.word_list = [w for w in words if not _DIGITS.search(w) and len(w) > 1]
         self.word_weights = [words[w] * len(w) for w in self.word_list]
-        self._fitting: dict[str, list[tuple[str, ...]]] = {}
+        self._fitting: dict[tuple[str, bool], list[tuple[str, ...]]] = {}
 
     def _score(self, decoded: str) -> float:
         """log10 P(word): its frequency, plus the unknown share times its letters' odds."""
@@ -164,15 +194,23 @@ class _Solver:
             self._scores[decoded] = found
         return found
 
-    def fitting(self, word: str) -> list[tuple[str, ...]]:
+    def fitting(self, word: str, loose: bool = False) -> list[tuple[str, ...]]:
         """The lexicon words (as glyphs, commonest first) that ``word`` may read as: same
-        length and joins, one letter per code, one code per letter of a form."""
-        found = self._fitting.get(word)
+        length and joins, one letter per code, one code per letter of a form. ``loose``:
+        a join the words only guess may go either way."""
+        found = self._fitting.get((word, loose))
         if found is not None:
             return found
-        shape = (len(word), tuple(bool(self.form[c][1]) for c in word))
+        options = [
+            (False,)
+            if i == len(word) - 1 or self.seen_form[c][1] is False
+            else ((True, False) if loose else (True,))
+            for i, c in enumerate(word)
+        ]
+        shapes = (self.model.shapes.get((len(word), js)) for js in product(*options))
+        lists = [entries for entries in shapes if entries]
         found = []
-        for units, _ in self.model.shapes.get(shape, ()):
+        for units, _ in heapq.merge(*lists, key=lambda entry: -entry[1]):
             letters: dict[str, str] = {}
             codes: dict[tuple, str] = {}
             if all(
@@ -182,7 +220,7 @@ class _Solver:
                 found.append(units)
                 if len(found) >= FITTING:
                     break
-        self._fitting[word] = found
+        self._fitting[(word, loose)] = found
         return found
 
     def _sum(self, mapping: dict[str, str], words: list[tuple[str, int]]) -> float:
@@ -191,17 +229,77 @@ class _Solver:
     def total(self, mapping: dict[str, str]) -> float:
         return self._sum(mapping, list(self.words.items()))
 
-    def by_frequency(self) -> dict[str, str]:
-        """Per form, codes commonest first to the commonest letters they may be."""
-        mapping: dict[str, str] = {}
+    def by_frequency(self, start: dict[str, str] | None = None) -> dict[str, str]:
+        """Per form, codes commonest first to the commonest letters they may be (codes
+        ``start`` gives keep its letter)."""
+        mapping = dict(start or {})
         taken: dict[tuple, set[str]] = {}
+        for code, out in mapping.items():
+            taken.setdefault(self.form[code], set()).add(out)
         ranked = sorted(self.outputs, key=lambda o: -self.model.frequency.get(o, 0.001))
         for code in self.codes:
+            if code in mapping:
+                continue
             used = taken.setdefault(self.form[code], set())
             out = next((o for o in ranked if o not in used), ranked[0])
             mapping[code] = out
             used.add(out)
         return mapping
+
+    def word_order(self) -> list[str]:
+        """The coded words, each next one sharing the most codes with those before (then
+        the one with the most codes): the order in which words constrain each other."""
+        rest, seen, order = set(self.word_list), set(), []
+        while rest:
+            word = max(rest, key=lambda w: (2 * len(set(w) & seen) + len(set(w)), self.words[w], w))
+            order.append(word)
+            rest.discard(word)
+            seen |= set(word)
+        return order
+
+    def by_words(self, width: int = BEAM_WIDTH) -> dict[str, str]:
+        """A table from reading whole words: a beam search over the coded words in
+        ``word_order``, each read as a fitting lexicon word that agrees with the table so
+        far, or left unread at the cost of an unknown word. Codes no word gave a letter
+        get one by frequency."""
+        beam: list[tuple[float, dict[str, str], frozenset]] = [(0.0, {}, frozenset())]
+        for word in self.word_order():
+            n = self.words[word]
+            unread = n * (UNKNOWN_SHARE + UNKNOWN_LETTER * (len(word) + 1))
+            per_state = max(BEAM_BRANCH, 4 * width // len(beam))
+            grown = []
+            for score, mapping, used in beam:
+                taken = 0
+                for units in self.fitting(word, loose=True):
+                    new = self._extend(mapping, used, word, units)
+                    if new is None:
+                        continue
+                    grown.append((score + n * self._score("".join(units)), *new))
+                    taken += 1
+                    if taken >= per_state:
+                        break
+                grown.append((score + unread, mapping, used))
+            grown.sort(key=lambda state: -state[0])
+            beam = grown[:width]
+        return self.by_frequency(beam[0][1])
+
+    def _extend(
+        self, mapping: dict[str, str], used: frozenset, word: str, units: tuple[str, ...]
+    ) -> tuple[dict[str, str], frozenset] | None:
+        """``mapping`` and its (form, letter) pairs with ``word`` read as ``units``, or
+        None when they disagree."""
+        new: dict[str, str] = {}
+        for code, unit in zip(word, units, strict=True):
+            had = mapping.get(code)
+            if had is None:
+                if code not in new and (self.form[code], unit) in used:
+                    return None
+                new[code] = unit
+            elif had != unit:
+                return None
+        if not new:
+            return mapping, used
+        return {**mapping, **new}, used | {(self.form[c], u) for c, u in new.items()}
 
     def _option(
         self, holder: dict, mapping: dict[str, str], code: str, out: str
@@ -428,13 +526,18 @@ def solve(
 ) -> Decoding:
     """Solve the code table of coded ``lines`` (visual order, one font)."""
     lexicon = lexicon or default_lexicon()
-    space = space_of(lines)
-    words = Counter(w for line in lines for w in logical_words(line, space))
-    solver = _Solver(words, letter_model(), lexicon)
+    short = sum(len(line) for line in lines) < SHORT_TEXT
+    trials = []
+    for space in space_candidates(lines):
+        words = Counter(w for line in lines for w in logical_words(line, space))
+        solver = _Solver(words, letter_model(), lexicon)
+        start = solver.climb(solver.by_words()) if short else None
+        trials.append((solver.total(start) if start else 0.0, space, words, solver, start))
+    _, space, words, solver, best = max(trials, key=lambda trial: trial[0])
+    best_score = solver.total(best) if best else float("-inf")
     rng = random.Random(seed)
     per_code = min(4 * STEPS_PER_CODE, max(STEPS_PER_CODE, STEP_BUDGET // max(1, words.total())))
     steps = per_code * len(solver.codes)
-    best, best_score = None, float("-inf")
     for _ in range(max(1, runs)):
         found = solver.climb(solver.anneal(solver.by_frequency(), rng, steps))
         score = solver.total(found)
