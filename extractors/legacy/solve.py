@@ -48,9 +48,11 @@ from itertools import pairwise, product
 from math import log10
 
 from ..arabic import Lexicon, context_model, default_lexicon
-from .model import LetterModel, letter_model
+from .model import RIGHT_JOINING, LetterModel, letter_model
 
 LIGATURES = ("لا", "لأ", "لإ", "لآ")
+NON_JOINING = RIGHT_JOINING | set(LIGATURES)  # never joined to the next glyph
+JOIN_PENALTY = 2.0  # log10: a glyph whose letter breaks its join class
 UNKNOWN_SHARE = log10(0.05)  # of running words, the share a lexicon lacks (log10)
 
 STEPS_PER_CODE = 400  # annealing proposals per code, for texts of 240 words or more
@@ -62,8 +64,8 @@ NEAR_POOL = 1000  # of which the commonest are searched for a near word
 BEAM_WIDTH = 32  # tables kept while reading words one by one
 BEAM_BRANCH = 6  # readings of the next word tried per table (more while the beam is small)
 UNKNOWN_LETTER = -1.3  # log10 odds of a letter of a word left unread
-SHORT_TEXT = 300  # characters: shorter texts try several space stand-ins
-SPACE_TRIALS = 12  # at most this many
+SHORT_TEXT = 120  # characters (about 20 words): shorter texts read whole words too,
+SPACE_TRIALS = 12  # and try at most this many space stand-ins
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -115,20 +117,28 @@ def logical_words(line: str, space: str) -> list[str]:
     return [w for w in reversed_line.split(space) if w]
 
 
-def forms(words: Counter[str], guess: bool = True) -> dict[str, tuple[bool | None, bool | None]]:
-    """Each code's (joined from the previous glyph, joins the next glyph), as far as the
-    words tell: union-find over the equalities, each class set by word edges (a vote
-    when a noisy text says both). A class no edge sets is None, or with ``guess``, joined
-    when the code is ever inside a word."""
-    parent: dict[tuple[str, str], tuple[str, str]] = {}
+@dataclass
+class JoinClasses:
+    """The joins of a text's glyphs: union-find over "glyph a joins the next" and "glyph b
+    is joined from the previous" for neighbours a, b in a word (one fact, so one class),
+    and each class's value where word edges set it (a vote when a noisy text says both)."""
 
-    def find(x: tuple[str, str]) -> tuple[str, str]:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    parent: dict[tuple[str, str], tuple[str, str]]
+    value: dict[tuple[str, str], bool]
 
+    def find(self, node: tuple[str, str]) -> tuple[str, str]:
+        """The class of ``("prev" | "next", code)``."""
+        parent = self.parent
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+
+def join_classes(words: Counter[str]) -> JoinClasses:
+    """The join classes of the glyphs of ``words``."""
+    classes = JoinClasses({}, {})
     votes: Counter[tuple[tuple[str, str], bool]] = Counter()
     for word, n in words.items():
         glyphs = [c for c in word if not c.isdigit()]
@@ -137,26 +147,30 @@ def forms(words: Counter[str], guess: bool = True) -> dict[str, tuple[bool | Non
         votes[(("prev", glyphs[0]), False)] += n
         votes[(("next", glyphs[-1]), False)] += n
         for a, b in pairwise(glyphs):
-            ra, rb = find(("next", a)), find(("prev", b))
+            ra, rb = classes.find(("next", a)), classes.find(("prev", b))
             if ra != rb:
-                parent[ra] = rb
-    # a glyph in the middle of a long word joins something: its class may still be open;
-    # classes with no edge vote are left open (None)
-    value: dict[tuple[str, str], bool] = {}
+                classes.parent[ra] = rb
     tally: dict[tuple[str, str], Counter[bool]] = {}
     for (node, flag), n in votes.items():
-        tally.setdefault(find(node), Counter())[flag] += n
+        tally.setdefault(classes.find(node), Counter())[flag] += n
     for root, counts in tally.items():
-        value[root] = counts[True] > counts[False]
+        classes.value[root] = counts[True] > counts[False]
+    return classes
+
+
+def forms(words: Counter[str], guess: bool = True) -> dict[str, tuple[bool | None, bool | None]]:
+    """Each code's (joined from the previous glyph, joins the next glyph), as far as the
+    words tell (``join_classes``). A class no edge sets is None, or with ``guess``,
+    joined."""
+    classes = join_classes(words)
     codes = {c for w in words for c in w if not c.isdigit()}
     out = {}
     for code in codes:
-        prev = value.get(find(("prev", code)))
-        nxt = value.get(find(("next", code)))
-        if guess and prev is None and ("prev", code) in parent:
-            prev = True  # joined to a glyph that is never at an edge: guessed joined
-        if guess and nxt is None and ("next", code) in parent:
-            nxt = True
+        prev = classes.value.get(classes.find(("prev", code)))
+        nxt = classes.value.get(classes.find(("next", code)))
+        if guess:  # joined to a glyph that is never at an edge: guessed joined
+            prev = True if prev is None else prev
+            nxt = True if nxt is None else nxt
         out[code] = (prev, nxt)
     return out
 
@@ -176,6 +190,7 @@ class _Solver:
         self.code_counts = codes
         self.form = forms(words)
         self.seen_form = forms(words, guess=False)
+        self._join_rules(join_classes(words))
         self.affected = {c: [(w, n) for w, n in words.items() if c in w] for c in self.codes}
         self._scores: dict[str, float] = {}
         self.word_list = [w for w in words if not _DIGITS.search(w) and len(w) > 1]
@@ -223,8 +238,45 @@ class _Solver:
         self._fitting[(word, loose)] = found
         return found
 
+    def _join_rules(self, classes: JoinClasses) -> None:
+        """The glyphs that join the next one in a class: per class, the codes seen before
+        another glyph (with how often), the classes a word start says are not joined, and
+        per word the classes of its glyphs."""
+        members: dict[tuple[str, str], Counter[str]] = {}
+        self.word_classes: dict[str, set[tuple[str, str]]] = {}
+        self.code_class: dict[str, tuple[str, str]] = {}
+        for word, n in self.words.items():
+            glyphs = [c for c in word if not c.isdigit()]
+            roots = {classes.find(("next", c)) for c in glyphs[:-1]}
+            for code in glyphs[:-1]:
+                self.code_class[code] = classes.find(("next", code))
+                members.setdefault(self.code_class[code], Counter())[code] += n
+            self.word_classes[word] = roots
+        self.class_codes = {root: list(codes.items()) for root, codes in members.items()}
+        self.unjoined = {root for root, joined in classes.value.items() if not joined}
+
+    def join_penalty(self, mapping: dict[str, str], roots: set[tuple[str, str]]) -> float:
+        """What breaking the joins costs in classes ``roots``: inside a word, a glyph joins
+        the next exactly when its letter is not one that joins nothing after it (alef,
+        dal, waw, a lam-alef...), so the glyphs of one class agree, and after a word start
+        they all are such letters."""
+        total = 0.0
+        for root in roots:
+            joining = closed = 0
+            for code, n in self.class_codes[root]:
+                if mapping.get(code) in NON_JOINING:
+                    closed += n
+                else:
+                    joining += n
+            total += JOIN_PENALTY * (joining if root in self.unjoined else min(joining, closed))
+        return total
+
     def _sum(self, mapping: dict[str, str], words: list[tuple[str, int]]) -> float:
-        return sum(n * self._score("".join(mapping.get(c, "") for c in w)) for w, n in words)
+        """The words' score, less the join penalty of their classes."""
+        roots = set().union(*(self.word_classes[w] for w, _ in words))
+        return sum(
+            n * self._score("".join(mapping.get(c, "") for c in w)) for w, n in words
+        ) - self.join_penalty(mapping, roots)
 
     def total(self, mapping: dict[str, str]) -> float:
         return self._sum(mapping, list(self.words.items()))
@@ -472,7 +524,9 @@ class _Solver:
             return total
 
         def spots_score(code: str, other: str | None) -> Callable[[], float]:
-            return partial(local, places.get(code, set()) | (places.get(other) or set()))
+            spots = places.get(code, set()) | (places.get(other) or set())
+            roots = {self.code_class[c] for c in (code, other) if c in self.code_class}
+            return lambda: local(spots) - self.join_penalty(mapping, roots)
 
         return self._hill_climb(mapping, self.codes, spots_score, POLISH_PASSES)
 
