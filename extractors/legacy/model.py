@@ -48,6 +48,9 @@ class LetterModel:
         for word, freq in (shaped or words).items():  # commonest first
             units = glyph_units(word)
             self.shapes.setdefault((len(units), joins(units)), []).append((units, freq))
+        self.joins_by_length: dict[int, list[tuple[bool, ...]]] = {}
+        for length, pattern in self.shapes:
+            self.joins_by_length.setdefault(length, []).append(pattern)
 
     def _p(self, a: str, b: str, c: str) -> float:
         p1 = (self._uni.get(c, 0.0) + 0.1) / (self._total + 5.0)

@@ -44,7 +44,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import pairwise, product
+from itertools import pairwise
 from math import log10
 
 from ..arabic import Lexicon, context_model, default_lexicon
@@ -222,8 +222,11 @@ class _Solver:
             else ((True, False) if loose else (True,))
             for i, c in enumerate(word)
         ]
-        shapes = (self.model.shapes.get((len(word), js)) for js in product(*options))
-        lists = [entries for entries in shapes if entries]
+        lists = [
+            self.model.shapes[(len(word), pattern)]
+            for pattern in self.model.joins_by_length.get(len(word), ())
+            if all(j in allowed for j, allowed in zip(pattern, options, strict=True))
+        ]
         found = []
         for units, _ in heapq.merge(*lists, key=lambda entry: -entry[1]):
             letters: dict[str, str] = {}
