@@ -11,7 +11,7 @@ outweighs a rare one of the same shape by its frequency, and a rare lexicon entr
 little more than an unknown word of likely letters. Word moves read a coded word as a
 lexicon word that fits it: same length and joins, same letter for a repeated code, and
 different letters for different codes of one form. Short texts get more annealing steps
-per code, at about the same cost. The best of a few runs wins; its confidence is the share
+per code, at about the same cost. The best of three runs wins; its confidence is the share
 of decoded words the lexicon knows.
 
 A short text (a line or two) gives annealing too little to climb on. There the search also
@@ -578,7 +578,7 @@ class _Solver:
 def solve(
     lines: list[str],
     lexicon: Lexicon | None = None,
-    runs: int = 2,
+    runs: int = 3,
     seed: int = 0,
 ) -> Decoding:
     """Solve the code table of coded ``lines`` (visual order, one font)."""
