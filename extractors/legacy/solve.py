@@ -158,11 +158,13 @@ def join_classes(words: Counter[str]) -> JoinClasses:
     return classes
 
 
-def forms(words: Counter[str], guess: bool = True) -> dict[str, tuple[bool | None, bool | None]]:
+def forms(
+    words: Counter[str], guess: bool = True, classes: JoinClasses | None = None
+) -> dict[str, tuple[bool | None, bool | None]]:
     """Each code's (joined from the previous glyph, joins the next glyph), as far as the
-    words tell (``join_classes``). A class no edge sets is None, or with ``guess``,
-    joined."""
-    classes = join_classes(words)
+    words tell (``join_classes``, or ``classes`` already built from them). A class no edge
+    sets is None, or with ``guess``, joined."""
+    classes = classes or join_classes(words)
     codes = {c for w in words for c in w if not c.isdigit()}
     out = {}
     for code in codes:
@@ -188,9 +190,10 @@ class _Solver:
                     codes[ch] += n
         self.codes = [c for c, _ in codes.most_common()]
         self.code_counts = codes
-        self.form = forms(words)
-        self.seen_form = forms(words, guess=False)
-        self._join_rules(join_classes(words))
+        classes = join_classes(words)
+        self.form = forms(words, classes=classes)
+        self.seen_form = forms(words, guess=False, classes=classes)
+        self._join_rules(classes)
         self.affected = {c: [(w, n) for w, n in words.items() if c in w] for c in self.codes}
         self._scores: dict[str, float] = {}
         self.word_list = [w for w in words if not _DIGITS.search(w) and len(w) > 1]
@@ -250,11 +253,11 @@ class _Solver:
         self.code_class: dict[str, tuple[str, str]] = {}
         for word, n in self.words.items():
             glyphs = [c for c in word if not c.isdigit()]
-            roots = {classes.find(("next", c)) for c in glyphs[:-1]}
+            self.word_classes[word] = set()
             for code in glyphs[:-1]:
-                self.code_class[code] = classes.find(("next", code))
-                members.setdefault(self.code_class[code], Counter())[code] += n
-            self.word_classes[word] = roots
+                root = self.code_class[code] = classes.find(("next", code))
+                members.setdefault(root, Counter())[code] += n
+                self.word_classes[word].add(root)
         self.class_codes = {root: list(codes.items()) for root, codes in members.items()}
         self.unjoined = {root for root, joined in classes.value.items() if not joined}
 
@@ -583,15 +586,23 @@ def solve(
 ) -> Decoding:
     """Solve the code table of coded ``lines`` (visual order, one font)."""
     lexicon = lexicon or default_lexicon()
-    short = sum(len(line) for line in lines) < SHORT_TEXT
-    trials = []
-    for space in space_candidates(lines):
-        words = Counter(w for line in lines for w in logical_words(line, space))
-        solver = _Solver(words, letter_model(), lexicon)
-        start = solver.climb(solver.by_words()) if short else None
-        trials.append((solver.total(start) if start else 0.0, space, words, solver, start))
-    _, space, words, solver, best = max(trials, key=lambda trial: trial[0])
-    best_score = solver.total(best) if best else float("-inf")
+    solvers = {
+        space: _Solver(
+            Counter(w for line in lines for w in logical_words(line, space)),
+            letter_model(),
+            lexicon,
+        )
+        for space in space_candidates(lines)
+    }
+    space = next(iter(solvers))
+    best, best_score = None, float("-inf")
+    if sum(len(line) for line in lines) < SHORT_TEXT:  # start from whole words, per space
+        for candidate, trial in solvers.items():
+            start = trial.climb(trial.by_words())
+            if trial.total(start) > best_score:
+                space, best, best_score = candidate, start, trial.total(start)
+    solver = solvers[space]
+    words = solver.words
     rng = random.Random(seed)
     per_code = min(4 * STEPS_PER_CODE, max(STEPS_PER_CODE, STEP_BUDGET // max(1, words.total())))
     steps = per_code * len(solver.codes)
