@@ -222,3 +222,28 @@ def test_a_short_generated_line_is_read_as_arabic_words() -> None:
     assert decoding.space == "<", (coded, decoding.lines)
     assert len(decoding.lines[0].split()) == 10
     assert decoding.known >= 0.6, decoding.lines
+
+
+def test_the_kept_score_follows_every_change_the_search_keeps() -> None:
+    """Annealing rescores only what a change touches; after many word moves and letter
+    swaps the score kept per word and join class is the table's score from scratch."""
+    import random
+
+    from extractors.arabic import default_lexicon
+    from extractors.legacy.model import letter_model
+    from extractors.legacy.solve import _Solver
+
+    coded, _ = encode(_legal(60), seed=7)
+    space = space_of(coded)
+    words = Counter(w for line in coded for w in logical_words(line, space))
+    solver = _Solver(words, letter_model(), default_lexicon())
+    mapping = solver.by_frequency()
+    tally = solver.tally(mapping)
+    rng = random.Random(3)
+    kept = sum(solver.word_move(mapping, tally, rng, 2.0) for _ in range(400))
+    assert kept > 20  # moves were taken, not only refused
+    fresh = solver.tally(mapping)
+    assert tally.words == fresh.words and tally.classes == fresh.classes
+    assert (
+        abs(sum(fresh.words.values()) - sum(fresh.classes.values()) - solver.total(mapping)) < 1e-6
+    )

@@ -47,6 +47,8 @@ from functools import partial
 from itertools import pairwise
 from math import log10
 
+import numpy as np
+
 from ..arabic import Lexicon, context_model, default_lexicon
 from .model import RIGHT_JOINING, LetterModel, letter_model
 
@@ -177,6 +179,19 @@ def forms(
     return out
 
 
+@dataclass
+class _Tally:
+    """A table's score kept per word (its count times its log10 probability) and per
+    join class (its penalty), so a change rescores only what it touches."""
+
+    words: dict[str, float]
+    classes: dict[tuple[str, str], float]
+
+    def update(self, changed: _Tally) -> None:
+        self.words.update(changed.words)
+        self.classes.update(changed.classes)
+
+
 class _Solver:
     def __init__(self, words: Counter[str], model: LetterModel, lexicon: Lexicon) -> None:
         self.words = words
@@ -199,6 +214,8 @@ class _Solver:
         self.word_list = [w for w in words if not _DIGITS.search(w) and len(w) > 1]
         self.word_weights = [words[w] * len(w) for w in self.word_list]
         self._fitting: dict[tuple[str, bool], list[tuple[str, ...]]] = {}
+        self._near_tables: dict[str, np.ndarray] = {}
+        self._unit_index: dict[str, int] = {}
 
     def _score(self, decoded: str) -> float:
         """log10 P(word): its frequency, plus the unknown share times its letters' odds."""
@@ -266,23 +283,27 @@ class _Solver:
         the next exactly when its letter is not one that joins nothing after it (alef,
         dal, waw, a lam-alef...), so the glyphs of one class agree, and after a word start
         they all are such letters."""
-        total = 0.0
-        for root in roots:
-            joining = closed = 0
-            for code, n in self.class_codes[root]:
-                if mapping.get(code) in NON_JOINING:
-                    closed += n
-                else:
-                    joining += n
-            total += JOIN_PENALTY * (joining if root in self.unjoined else min(joining, closed))
-        return total
+        return sum(self._class_penalty(mapping, root) for root in roots)
+
+    def _class_penalty(self, mapping: dict[str, str], root: tuple[str, str]) -> float:
+        joining = closed = 0
+        for code, n in self.class_codes[root]:
+            if mapping.get(code) in NON_JOINING:
+                closed += n
+            else:
+                joining += n
+        return JOIN_PENALTY * (joining if root in self.unjoined else min(joining, closed))
+
+    def _read(self, mapping: dict[str, str], word: str) -> str:
+        """A coded word's letters under ``mapping`` (digits left out)."""
+        return "".join([mapping.get(c, "") for c in word])
 
     def _sum(self, mapping: dict[str, str], words: list[tuple[str, int]]) -> float:
         """The words' score, less the join penalty of their classes."""
         roots = set().union(*(self.word_classes[w] for w, _ in words))
-        return sum(
-            n * self._score("".join(mapping.get(c, "") for c in w)) for w, n in words
-        ) - self.join_penalty(mapping, roots)
+        return sum(n * self._score(self._read(mapping, w)) for w, n in words) - self.join_penalty(
+            mapping, roots
+        )
 
     def total(self, mapping: dict[str, str]) -> float:
         return self._sum(mapping, list(self.words.items()))
@@ -401,28 +422,57 @@ class _Solver:
     def _commit(
         self, holder: dict, mapping: dict[str, str], code: str, out: str, other: str | None
     ) -> None:
-        form, current = self.form[code], mapping[code]
+        current = mapping[code]
         self._swap(mapping, code, out, other)
+        self._rehold(holder, code, out, other, current)
+
+    def _rehold(self, holder: dict, code: str, out: str, other: str | None, current: str) -> None:
+        """``holder`` after ``code`` took ``out`` from ``other`` (or from no code)."""
+        form = self.form[code]
         holder[(form, out)] = code
         if other is not None:
             holder[(form, current)] = other
         else:
             holder.pop((form, current), None)
 
+    def tally(self, mapping: dict[str, str]) -> _Tally:
+        """The score of ``mapping``, per word and per join class."""
+        return _Tally(
+            {w: n * self._score(self._read(mapping, w)) for w, n in self.words.items()},
+            {root: self._class_penalty(mapping, root) for root in self.class_codes},
+        )
+
+    def _rescore(
+        self, tally: _Tally, mapping: dict[str, str], words: list[tuple[str, int]], codes
+    ) -> tuple[float, _Tally]:
+        """The gain of a change ``mapping`` has just made to ``codes`` (in ``words``),
+        against ``tally``, and the changed parts of the tally."""
+        changed = _Tally(
+            {w: n * self._score(self._read(mapping, w)) for w, n in words},
+            {self.code_class[c]: 0.0 for c in codes if c is not None and c in self.code_class},
+        )
+        gain = sum(value - tally.words[w] for w, value in changed.words.items())
+        for root in changed.classes:
+            changed.classes[root] = self._class_penalty(mapping, root)
+            gain -= changed.classes[root] - tally.classes[root]
+        return gain, changed
+
     def anneal(self, mapping: dict[str, str], rng: random.Random, steps: int) -> dict[str, str]:
         """Simulated annealing: random letter changes (swaps within a form), a worse one
-        taken with a probability that falls as the temperature does."""
+        taken with a probability that falls as the temperature does. Each change rescores
+        only the words and join classes it touches."""
         holder = {(self.form[c], o): c for c, o in mapping.items()}
         weights = [max(1, len(self.affected[c])) for c in self.codes]
         live = [c for c in self.codes if self.affected[c]]
         if not live:
             return mapping
+        tally = self.tally(mapping)
         start, end = 6.0, 0.05
         for step in range(steps):
             temperature = start * (end / start) ** (step / steps)
             if step % 4 == 0:
-                self.word_move(mapping, rng, temperature)
-                holder = {(self.form[c], o): c for c, o in mapping.items()}
+                if self.word_move(mapping, tally, rng, temperature):
+                    holder = {(self.form[c], o): c for c, o in mapping.items()}
                 continue
             code = rng.choices(self.codes, weights)[0]
             out = rng.choice(self.outputs)
@@ -430,49 +480,66 @@ class _Solver:
             if option is None:
                 continue
             (other,) = option
-            words = self._words(code, other)
-            gain = self._trial(mapping, code, out, other, partial(self._sum, mapping, words))
+            current = mapping[code]
+            self._swap(mapping, code, out, other)
+            gain, changed = self._rescore(tally, mapping, self._words(code, other), (code, other))
             if gain >= 0 or rng.random() < 10 ** (gain / temperature):
-                self._commit(holder, mapping, code, out, other)
+                self._rehold(holder, code, out, other, current)
+                tally.update(changed)
+            else:
+                self._swap(mapping, code, current, other)
         return mapping
 
-    def word_move(self, mapping: dict[str, str], rng: random.Random, temperature: float) -> None:
+    def word_move(
+        self, mapping: dict[str, str], tally: _Tally, rng: random.Random, temperature: float
+    ) -> bool:
         """Read one coded word as a lexicon word that fits it, every code of it at once;
-        keep it by the Metropolis rule."""
+        keep it by the Metropolis rule (``tally`` follows). Whether the table changed."""
         word = rng.choices(self.word_list, self.word_weights)[0]
         candidates = self.fitting(word)
         if not candidates:
-            return
+            return False
         if rng.random() < NEAR_SHARE:
-            # a near word: the commonest fitting word that differs least from the reading
-            now = [mapping[c] for c in word]
-            best, fewest = None, len(word)
-            for units in candidates[:NEAR_POOL]:
-                differ = sum(a != b for a, b in zip(units, now, strict=True))
-                if 0 < differ < fewest:
-                    best, fewest = units, differ
-                    if differ == 1:
-                        break
-            if best is None:
-                return
-            units = best
+            units = self._near(word, candidates, mapping)
+            if units is None:
+                return False
         else:
             units = candidates[min(int(rng.paretovariate(1.0)) - 1, len(candidates) - 1)]
         old = dict(mapping)
-        words = self._force(mapping, word, units)
-        if words is None:
-            return
-        gain = self._sum(mapping, words) - self._sum(old, words)
-        if not (gain >= 0 or rng.random() < 10 ** (gain / temperature)):
-            mapping.clear()
-            mapping.update(old)
+        forced = self._force(mapping, word, units)
+        if forced is None:
+            return False
+        gain, changed = self._rescore(tally, mapping, *forced)
+        if gain >= 0 or rng.random() < 10 ** (gain / temperature):
+            tally.update(changed)
+            return True
+        mapping.clear()
+        mapping.update(old)
+        return False
+
+    def _near(
+        self, word: str, candidates: list[tuple[str, ...]], mapping: dict[str, str]
+    ) -> tuple[str, ...] | None:
+        """The commonest of the first ``NEAR_POOL`` fitting words that differs least (but
+        not in every letter) from the word's reading now."""
+        table = self._near_tables.get(word)
+        if table is None:
+            index = self._unit_index
+            rows = [[index.setdefault(u, len(index)) for u in units] for units in candidates]
+            table = self._near_tables[word] = np.array(rows[:NEAR_POOL], dtype=np.int16)
+        now = np.array([self._unit_index.get(mapping[c], -1) for c in word], dtype=np.int16)
+        differ = (table != now).sum(axis=1)
+        differ[differ == 0] = len(word)
+        at = int(differ.argmin())
+        return candidates[at] if differ[at] < len(word) else None
 
     def _force(
         self, mapping: dict[str, str], word: str, units: tuple[str, ...]
-    ) -> list[tuple[str, int]] | None:
+    ) -> tuple[list[tuple[str, int]], set[str]] | None:
         """Give the codes of ``word`` the letters ``units`` (each code's previous holder of
         that letter in its form takes the code's old letter); returns the words to
-        rescore, or None (mapping untouched) when the table cannot read it so."""
+        rescore and the codes changed, or None (mapping untouched) when the table cannot
+        read it so."""
         wanted: dict[str, str] = {}
         for code, unit in zip(word, units, strict=True):
             if wanted.setdefault(code, unit) != unit:
@@ -480,6 +547,7 @@ class _Solver:
         if len({(self.form[c], u) for c, u in wanted.items()}) != len(wanted):
             return None
         touched: dict[str, int] = {}
+        codes = set(wanted)
         for code, unit in wanted.items():
             form, current = self.form[code], mapping[code]
             holder = next(
@@ -493,9 +561,10 @@ class _Solver:
             if holder is not None:
                 mapping[holder] = current
                 touched.update(dict(self.affected[holder]))
+                codes.add(holder)
             mapping[code] = unit
             touched.update(dict(self.affected[code]))
-        return list(touched.items())
+        return list(touched.items()), codes
 
     def polish(self, mapping: dict[str, str], sequence: list[list[str]]) -> dict[str, str]:
         """A last hill climb that also weighs each pair of neighbouring words by the
