@@ -11,8 +11,9 @@ outweighs a rare one of the same shape by its frequency, and a rare lexicon entr
 little more than an unknown word of likely letters. Word moves read a coded word as a
 lexicon word that fits it: same length and joins, same letter for a repeated code, and
 different letters for different codes of one form. Short texts get more annealing steps
-per code, at about the same cost. The best of three runs wins; its confidence is the share
-of decoded words the lexicon knows.
+per code, at about the same cost. Runs start afresh until two of them reach the best score
+(at most eight); the best wins, and its confidence is the share of decoded words the
+lexicon knows.
 
 A short text (a line or two) gives annealing too little to climb on. There the search also
 starts from reading whole words: a beam search over the coded words, each next one the
@@ -60,6 +61,8 @@ UNKNOWN_SHARE = log10(0.05)  # of running words, the share a lexicon lacks (log1
 STEPS_PER_CODE = 400  # annealing proposals per code, for texts of 240 words or more
 STEP_BUDGET = 96_000  # shorter texts: up to 4 times more proposals per code, same cost
 NEAR_SHARE = 0.5  # word moves to the nearest common word of the same shape
+MAX_RUNS = 8  # annealing runs at most; they stop once
+AGREEING_RUNS = 2  # this many reached the best score
 POLISH_PASSES = 3  # context hill-climb passes, while a pass changes something
 FITTING = 3000  # at most this many lexicon words (the commonest) that fit a coded word
 NEAR_POOL = 1000  # of which the commonest are searched for a near word
@@ -650,7 +653,7 @@ class _Solver:
 def solve(
     lines: list[str],
     lexicon: Lexicon | None = None,
-    runs: int = 3,
+    runs: int = MAX_RUNS,
     seed: int = 0,
 ) -> Decoding:
     """Solve the code table of coded ``lines`` (visual order, one font)."""
@@ -675,11 +678,16 @@ def solve(
     rng = random.Random(seed)
     per_code = min(4 * STEPS_PER_CODE, max(STEPS_PER_CODE, STEP_BUDGET // max(1, words.total())))
     steps = per_code * len(solver.codes)
+    agreeing = 0  # runs that reached the best score
     for _ in range(max(1, runs)):
         found = solver.climb(solver.anneal(solver.by_frequency(), rng, steps))
         score = solver.total(found)
-        if score > best_score:
-            best, best_score = found, score
+        if abs(score - best_score) < 1e-6:
+            agreeing += 1
+        elif score > best_score:
+            best, best_score, agreeing = found, score, 1
+        if agreeing >= AGREEING_RUNS:
+            break
     assert best is not None
     sequence = [logical_words(line, space) for line in lines]
     best = solver.polish(best, sequence)
