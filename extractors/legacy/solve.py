@@ -42,7 +42,7 @@ import heapq
 import random
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import pairwise
@@ -289,6 +289,7 @@ class _Solver:
         return sum(self._class_penalty(mapping, root) for root in roots)
 
     def _class_penalty(self, mapping: dict[str, str], root: tuple[str, str]) -> float:
+        """The join penalty of one class (see ``join_penalty``)."""
         joining = closed = 0
         for code, n in self.class_codes[root]:
             if mapping.get(code) in NON_JOINING:
@@ -446,7 +447,11 @@ class _Solver:
         )
 
     def _rescore(
-        self, tally: _Tally, mapping: dict[str, str], words: list[tuple[str, int]], codes
+        self,
+        tally: _Tally,
+        mapping: dict[str, str],
+        words: list[tuple[str, int]],
+        codes: Iterable[str | None],
     ) -> tuple[float, _Tally]:
         """The gain of a change ``mapping`` has just made to ``codes`` (in ``words``),
         against ``tally``, and the changed parts of the tally."""
