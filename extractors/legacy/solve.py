@@ -266,18 +266,15 @@ class _Solver:
 
     def _join_rules(self, classes: JoinClasses) -> None:
         """The glyphs that join the next one in a class: per class, the codes seen before
-        another glyph (with how often), the classes a word start says are not joined, and
-        per word the classes of its glyphs."""
+        another glyph (with how often), each such code's class, and the classes a word
+        start says are not joined."""
         members: dict[tuple[str, str], Counter[str]] = {}
-        self.word_classes: dict[str, set[tuple[str, str]]] = {}
         self.code_class: dict[str, tuple[str, str]] = {}
         for word, n in self.words.items():
             glyphs = [c for c in word if not c.isdigit()]
-            self.word_classes[word] = set()
             for code in glyphs[:-1]:
                 root = self.code_class[code] = classes.find(("next", code))
                 members.setdefault(root, Counter())[code] += n
-                self.word_classes[word].add(root)
         self.class_codes = {root: list(codes.items()) for root, codes in members.items()}
         self.unjoined = {root for root, joined in classes.value.items() if not joined}
 
@@ -302,15 +299,22 @@ class _Solver:
         """A coded word's letters under ``mapping`` (digits left out)."""
         return "".join([mapping.get(c, "") for c in word])
 
-    def _sum(self, mapping: dict[str, str], words: list[tuple[str, int]]) -> float:
-        """The words' score, less the join penalty of their classes."""
-        roots = set().union(*(self.word_classes[w] for w, _ in words))
-        return sum(n * self._score(self._read(mapping, w)) for w, n in words) - self.join_penalty(
-            mapping, roots
-        )
+    def _roots(self, codes: Iterable[str | None]) -> set[tuple[str, str]]:
+        """The join classes of ``codes`` (a code that never joins a next glyph has none)."""
+        return {self.code_class[c] for c in codes if c in self.code_class}
+
+    def _word_scores(self, mapping: dict[str, str], words: Iterable[tuple[str, int]]) -> dict:
+        """Each word's count times its log10 probability as ``mapping`` reads it."""
+        return {w: n * self._score(self._read(mapping, w)) for w, n in words}
+
+    def _sum(
+        self, mapping: dict[str, str], words: list[tuple[str, int]], roots: set[tuple[str, str]]
+    ) -> float:
+        """The words' score, less the join penalty of classes ``roots``."""
+        return sum(self._word_scores(mapping, words).values()) - self.join_penalty(mapping, roots)
 
     def total(self, mapping: dict[str, str]) -> float:
-        return self._sum(mapping, list(self.words.items()))
+        return self._sum(mapping, list(self.words.items()), set(self.class_codes))
 
     def by_frequency(self, start: dict[str, str] | None = None) -> dict[str, str]:
         """Per form, codes commonest first to the commonest letters they may be (codes
@@ -442,7 +446,7 @@ class _Solver:
     def tally(self, mapping: dict[str, str]) -> _Tally:
         """The score of ``mapping``, per word and per join class."""
         return _Tally(
-            {w: n * self._score(self._read(mapping, w)) for w, n in self.words.items()},
+            self._word_scores(mapping, self.words.items()),
             {root: self._class_penalty(mapping, root) for root in self.class_codes},
         )
 
@@ -456,13 +460,11 @@ class _Solver:
         """The gain of a change ``mapping`` has just made to ``codes`` (in ``words``),
         against ``tally``, and the changed parts of the tally."""
         changed = _Tally(
-            {w: n * self._score(self._read(mapping, w)) for w, n in words},
-            {self.code_class[c]: 0.0 for c in codes if c is not None and c in self.code_class},
+            self._word_scores(mapping, words),
+            {root: self._class_penalty(mapping, root) for root in self._roots(codes)},
         )
         gain = sum(value - tally.words[w] for w, value in changed.words.items())
-        for root in changed.classes:
-            changed.classes[root] = self._class_penalty(mapping, root)
-            gain -= changed.classes[root] - tally.classes[root]
+        gain -= sum(value - tally.classes[root] for root, value in changed.classes.items())
         return gain, changed
 
     def anneal(self, mapping: dict[str, str], rng: random.Random, steps: int) -> dict[str, str]:
@@ -471,8 +473,7 @@ class _Solver:
         only the words and join classes it touches."""
         holder = {(self.form[c], o): c for c, o in mapping.items()}
         weights = [max(1, len(self.affected[c])) for c in self.codes]
-        live = [c for c in self.codes if self.affected[c]]
-        if not live:
+        if not any(self.affected.values()):
             return mapping
         tally = self.tally(mapping)
         start, end = 6.0, 0.05
@@ -608,7 +609,7 @@ class _Solver:
 
         def spots_score(code: str, other: str | None) -> Callable[[], float]:
             spots = places.get(code, set()) | (places.get(other) or set())
-            roots = {self.code_class[c] for c in (code, other) if c in self.code_class}
+            roots = self._roots((code, other))
             return lambda: local(spots) - self.join_penalty(mapping, roots)
 
         return self._hill_climb(mapping, self.codes, spots_score, POLISH_PASSES)
@@ -618,7 +619,7 @@ class _Solver:
         that had it, while the score rises."""
 
         def words_score(code: str, other: str | None) -> Callable[[], float]:
-            return partial(self._sum, mapping, self._words(code, other))
+            return partial(self._sum, mapping, self._words(code, other), self._roots((code, other)))
 
         live = [c for c in self.codes if self.affected[c]]
         return self._hill_climb(mapping, live, words_score, None)
@@ -676,8 +677,9 @@ def solve(
     if sum(len(line) for line in lines) < SHORT_TEXT:  # start from whole words, per space
         for candidate, trial in solvers.items():
             start = trial.climb(trial.by_words())
-            if trial.total(start) > best_score:
-                space, best, best_score = candidate, start, trial.total(start)
+            score = trial.total(start)
+            if score > best_score:
+                space, best, best_score = candidate, start, score
     solver = solvers[space]
     words = solver.words
     rng = random.Random(seed)
