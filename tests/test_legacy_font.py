@@ -247,3 +247,21 @@ def test_the_kept_score_follows_every_change_the_search_keeps() -> None:
     assert (
         abs(sum(fresh.words.values()) - sum(fresh.classes.values()) - solver.total(mapping)) < 1e-6
     )
+
+
+def test_a_letter_joined_to_digits_is_weighed_as_wordfreq_counts_such_tokens() -> None:
+    """``1412X``: a year and the glyph after it. Read as wordfreq keeps such tokens
+    (``0000ه``, the Hijri year mark), X is heh rather than yeh, although a lone yeh
+    scores about as high as a lone heh."""
+    from extractors.arabic import default_lexicon
+    from extractors.legacy.model import letter_model
+    from extractors.legacy.solve import _Solver
+
+    words = Counter({"1412X": 2, "29X": 1, "ABC": 3})
+    solver = _Solver(words, letter_model(), default_lexicon())
+    mapping = solver.by_frequency()
+    heh, yeh = {**mapping, "X": "ه"}, {**mapping, "X": "ي"}
+    assert solver.total(heh) > solver.total(yeh) + 3
+    assert abs(solver._score("ه") - solver._score("ي")) < 0.5  # alone: no telling
+    decoding = solve(["X1412<CBA"])
+    assert decoding.read("X1412") == "1412" + decoding.mapping["X"]  # digits kept as written

@@ -57,6 +57,7 @@ LIGATURES = ("لا", "لأ", "لإ", "لآ")
 NON_JOINING = RIGHT_JOINING | set(LIGATURES)  # never joined to the next glyph
 JOIN_PENALTY = 2.0  # log10: a glyph whose letter breaks its join class
 UNKNOWN_SHARE = log10(0.05)  # of running words, the share a lexicon lacks (log10)
+WITH_DIGITS = log10(7e-4)  # of running words, the share of digits and letters (wordfreq)
 
 STEPS_PER_CODE = 400  # annealing proposals per code, for texts of 240 words or more
 STEP_BUDGET = 96_000  # shorter texts: up to 4 times more proposals per code, same cost
@@ -221,10 +222,15 @@ class _Solver:
         self._unit_index: dict[str, int] = {}
 
     def _score(self, decoded: str) -> float:
-        """log10 P(word): its frequency, plus the unknown share times its letters' odds."""
+        """log10 P(word): its frequency, plus the unknown share times its letters' odds.
+        A word with digits (each read as 0) is looked up as wordfreq keeps it (``0000ه``,
+        ``و00``); unknown, it is one of the words with digits, its letters giving the odds."""
         found = self._scores.get(decoded)
         if found is None:
-            found = self.model.logp(decoded) + UNKNOWN_SHARE
+            letters = decoded.replace("0", "")
+            found = self.model.logp(letters) + UNKNOWN_SHARE
+            if letters != decoded:
+                found += WITH_DIGITS
             zipf = self.lexicon.zipf(decoded)
             if zipf > 0:
                 high, low = max(zipf - 9, found), min(zipf - 9, found)
@@ -296,8 +302,9 @@ class _Solver:
         return JOIN_PENALTY * (joining if root in self.unjoined else min(joining, closed))
 
     def _read(self, mapping: dict[str, str], word: str) -> str:
-        """A coded word's letters under ``mapping`` (digits left out)."""
-        return "".join([mapping.get(c, "") for c in word])
+        """A coded word's letters under ``mapping``, its digits (which no table holds)
+        read as 0."""
+        return "".join([mapping.get(c, "0") for c in word])
 
     def _roots(self, codes: Iterable[str | None]) -> set[tuple[str, str]]:
         """The join classes of ``codes`` (a code that never joins a next glyph has none)."""
@@ -593,7 +600,7 @@ class _Solver:
 
             def read(li: int, wi: int) -> str:
                 if (li, wi) not in decoded:
-                    decoded[(li, wi)] = "".join(mapping.get(c, c) for c in sequence[li][wi])
+                    decoded[(li, wi)] = self._read(mapping, sequence[li][wi])
                 return decoded[(li, wi)]
 
             pairs = set()
