@@ -8,12 +8,13 @@ letter model, then by simulated annealing and a final hill climb, on the words'
 probability: a mixture of the word's own frequency (wordfreq) and, for the share of words
 a lexicon lacks, the letter model's probability of its letters. A common word thus
 outweighs a rare one of the same shape by its frequency, and a rare lexicon entry is worth
-little more than an unknown word of likely letters. Word moves read a coded word as a
-lexicon word that fits it: same length and joins, same letter for a repeated code, and
-different letters for different codes of one form. Short texts get more annealing steps
-per code, at about the same cost. Runs start afresh until two of them reach the best score
-(at most eight); the best wins, and its confidence is the share of decoded words the
-lexicon knows.
+little more than an unknown word of likely letters. A word with digits is looked up as
+wordfreq keeps such tokens, its digits as 0 (``0000ه``, a Hijri year). Word moves read a
+coded word as a lexicon word that fits it: same length and joins, same letter for a
+repeated code, and different letters for different codes of one form. Short texts get
+more annealing steps per code, at about the same cost. Runs start afresh until two of
+them reach the best score (at most eight); the best wins, and its confidence is the share
+of decoded words the lexicon knows.
 
 A short text (a line or two) gives annealing too little to climb on. There the search also
 starts from reading whole words: a beam search over the coded words, each next one the
