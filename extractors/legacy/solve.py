@@ -9,7 +9,7 @@ probability: a mixture of the word's own frequency (wordfreq) and, for the share
 a lexicon lacks, the letter model's probability of its letters. A common word thus
 outweighs a rare one of the same shape by its frequency, and a rare lexicon entry is worth
 little more than an unknown word of likely letters. A word with digits is looked up as
-wordfreq keeps such tokens, its digits as 0 (``0000ه``, a Hijri year). Word moves read a
+wordfreq keeps such tokens, its numbers as zeros (``0000ه``, a Hijri year). Word moves read a
 coded word as a lexicon word that fits it: same length and joins, same letter for a
 repeated code, and different letters for different codes of one form. Short texts get
 more annealing steps per code, at about the same cost. Runs start afresh until two of
@@ -224,15 +224,19 @@ class _Solver:
 
     def _score(self, decoded: str) -> float:
         """log10 P(word): its frequency, plus the unknown share times its letters' odds.
-        A word with digits (each read as 0) is looked up as wordfreq keeps it (``0000ه``,
-        ``و00``); unknown, it is one of the words with digits, its letters giving the odds."""
+        A word with digits is looked up as wordfreq keeps it (its own ``smash_numbers``:
+        ``0000ه``, ``و00``); unknown, it is one of the words with digits, its letters
+        giving the odds."""
         found = self._scores.get(decoded)
         if found is None:
-            letters = decoded.replace("0", "")
+            letters, key = _DIGITS.sub("", decoded), decoded
             found = self.model.logp(letters) + UNKNOWN_SHARE
             if letters != decoded:
+                from wordfreq.numbers import smash_numbers
+
                 found += WITH_DIGITS
-            zipf = self.lexicon.zipf(decoded)
+                key = smash_numbers(decoded)
+            zipf = self.lexicon.zipf(key)
             if zipf > 0:
                 high, low = max(zipf - 9, found), min(zipf - 9, found)
                 found = high + log10(1 + 10 ** (low - high))
@@ -303,9 +307,9 @@ class _Solver:
         return JOIN_PENALTY * (joining if root in self.unjoined else min(joining, closed))
 
     def _read(self, mapping: dict[str, str], word: str) -> str:
-        """A coded word's letters under ``mapping``, its digits (which no table holds)
-        read as 0."""
-        return "".join([mapping.get(c, "0") for c in word])
+        """A coded word's letters under ``mapping`` (digits, which no table holds, as
+        written)."""
+        return "".join([mapping.get(c, c) for c in word])
 
     def _roots(self, codes: Iterable[str | None]) -> set[tuple[str, str]]:
         """The join classes of ``codes`` (a code that never joins a next glyph has none)."""
